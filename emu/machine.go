@@ -28,6 +28,10 @@ type Options struct {
 	// Logger receives structured logs; nil means none. Logs never reach the
 	// console output.
 	Logger *zap.Logger
+	// AuditPath, when set, is the durable governance audit journal (JSON
+	// lines, SHA-256 chained). A machine started on an existing journal
+	// continues its chain.
+	AuditPath string
 }
 
 // Machine is one emulated SIS kernel: the subsystems, the virtual clock and
@@ -50,8 +54,9 @@ type Machine struct {
 	gov      govState
 	agents   agentsState
 
-	// timers are the subsystem glues with time-driven events, in the order
-	// ties are broken (scheduler first, sched.md §4.1).
+	// timers are the subsystem glues that implement timerSource, in the
+	// order ties are broken: the order of the fields above, so the scheduler
+	// wins ties against governance and agentsys (sched.md §4.1).
 	timers []timerSource
 }
 
@@ -90,10 +95,32 @@ func New(opts Options) (*Machine, error) {
 	if err := m.agents.init(m, childSeed()); err != nil {
 		return nil, fmt.Errorf("emu: agentsys: %w", err)
 	}
+	for _, s := range []any{&m.dataflow, &m.sched, &m.gov, &m.agents} {
+		if ts, ok := s.(timerSource); ok {
+			m.timers = append(m.timers, ts)
+		}
+	}
 	if opts.Clock != nil {
 		m.realOrigin = opts.Clock.Now()
 	}
 	return m, nil
+}
+
+// closer is implemented by subsystem glue that holds resources (files).
+type closer interface{ close() error }
+
+// Close releases what the machine holds open (the audit journal). The
+// machine must not be used afterwards.
+func (m *Machine) Close() error {
+	var first error
+	for _, s := range []any{&m.dataflow, &m.sched, &m.gov, &m.agents} {
+		if c, ok := s.(closer); ok {
+			if err := c.close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // MustNew is New for tests and examples with known-good options.
