@@ -1,0 +1,86 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/creack/pty"
+	"go.uber.org/zap"
+
+	"github.com/sisemu/sisemu/emu"
+	"github.com/sisemu/sisemu/emu/console"
+	"github.com/sisemu/sisemu/emu/term"
+)
+
+func init() {
+	registerSubcommand(subcommand{
+		name:    "console",
+		summary: "serve the kernel's serial console on stdin/stdout (or a PTY with --pty)",
+		run:     runConsole,
+	})
+}
+
+func runConsole(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sisemu console", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var mf machineFlags
+	mf.register(fs)
+	usePTY := fs.Bool("pty", false, "open a pseudo-terminal, print its path on stderr and serve the console there")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	opts, closeLog, err := mf.options()
+	if err != nil {
+		fmt.Fprintln(stderr, "sisemu console:", err)
+		return 2
+	}
+	defer closeLog()
+	m, err := emu.New(opts)
+	if err != nil {
+		fmt.Fprintln(stderr, "sisemu console:", err)
+		return 1
+	}
+	defer m.Close()
+	sess := console.NewSession(m)
+	sess.OnLine = func(line string, r emu.Result) {
+		opts.Logger.Info("line", zap.String("line", line), zap.Uint64("start_ticks", uint64(r.Start)),
+			zap.Uint64("elapsed_ticks", uint64(r.Elapsed)), zap.Bool("cmd_done", r.Done))
+	}
+	if !*usePTY {
+		if err := sess.Serve(stdin, stdout); err != nil {
+			fmt.Fprintln(stderr, "sisemu console:", err)
+			return 1
+		}
+		return 0
+	}
+	master, slave, err := pty.Open()
+	if err != nil {
+		fmt.Fprintln(stderr, "sisemu console: open pty:", err)
+		return 1
+	}
+	defer master.Close()
+	defer slave.Close()
+	// The kernel's UART does its own echo and line editing: the PTY's line
+	// discipline must pass bytes through untouched in both directions.
+	if err := term.MakeRaw(int(slave.Fd())); err != nil {
+		fmt.Fprintln(stderr, "sisemu console: raw pty:", err)
+		return 1
+	}
+	fmt.Fprintln(stderr, slave.Name())
+	opts.Logger.Info("console on pty", zap.String("path", slave.Name()))
+	// Keeping our own handle on the slave open means a driver may close and
+	// reopen the device without the master seeing end of input.
+	if err := sess.Serve(master, master); err != nil && !isClosedPTY(err) {
+		fmt.Fprintln(stderr, "sisemu console:", err)
+		return 1
+	}
+	return 0
+}
+
+// isClosedPTY reports the error a master sees once every slave is gone.
+func isClosedPTY(err error) bool {
+	pe, ok := err.(*os.PathError)
+	return ok && pe.Err.Error() == "input/output error"
+}
