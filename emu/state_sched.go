@@ -1,35 +1,175 @@
 package emu
 
-import "github.com/sisemu/sisemu/sched/clock"
+import (
+	"github.com/sisemu/sisemu/sched"
+	"github.com/sisemu/sisemu/sched/clock"
+)
 
-// schedState is the machine's glue to the graph and LLM schedulers (det,
-// rtaivalidation, temporaliso, phase3validation).
+// schedState is the machine's glue to the graph scheduler (det,
+// rtaivalidation, temporaliso, phase3validation) and the predictive
+// scheduler of schedctl.
 //
-// The methods below are the seam the dataflow glue (graphctl) calls; their
-// owner is the scheduler work.
-type schedState struct{}
+// The graph scheduler belongs to the current graph: graphctl create gives
+// it a fresh one (resetForNewGraph). Its events fall due as virtual time
+// passes (nextDue/fire); they are accounted silently, except inside
+// `graphctl start` in deterministic mode, where misses and overruns print
+// their METRIC lines as they happen.
+type schedState struct {
+	m     *Machine
+	graph *sched.Scheduler
+	// inRun is set while runDetSlices runs: scheduler events print.
+	inRun bool
+	evbuf []sched.Event
+	// npuJobs is the last NPU job id handed out by phase3validation.
+	npuJobs uint64
+	pred    predState
+}
 
 // init builds the subsystem for a fresh machine; seed is its child seed.
 func (s *schedState) init(m *Machine, seed uint64) error {
-	_, _ = m, seed
+	_ = seed // the scheduler makes no random choices
+	s.m = m
+	s.pred = newPredState()
 	return nil
+}
+
+// newGraphScheduler returns the graph scheduler of a fresh graph (sched.md
+// §1.2: 850,000 ppm, 16 slots, counters 0, det off, WCET 0).
+func newGraphScheduler() *sched.Scheduler {
+	g, err := sched.New(sched.Options{RecordEvents: true})
+	if err != nil {
+		panic(err) // default options are valid
+	}
+	return g
+}
+
+// active returns the scheduler of the current graph, or nil without a graph.
+func (s *schedState) active() *sched.Scheduler {
+	if !s.m.dataflow.hasGraph() {
+		return nil
+	}
+	if s.graph == nil {
+		s.graph = newGraphScheduler()
+	}
+	return s.graph
 }
 
 // resetForNewGraph gives a freshly created graph a fresh graph scheduler
 // (sched.md §1.2: the only release of utilisation in the kernel).
-func (s *schedState) resetForNewGraph(now clock.Ticks) { _ = now }
+func (s *schedState) resetForNewGraph(now clock.Ticks) {
+	s.graph = newGraphScheduler()
+	s.graph.Advance(now)
+}
 
-// graphAdmit runs admission for `graphctl det` (dataflow.md §3.6) and
-// reports whether the server was admitted.
+// graphAdmit runs admission for `graphctl det` (dataflow.md §3.6) on the
+// same scheduler as `det on`, and reports whether the server was admitted.
 func (s *schedState) graphAdmit(now clock.Ticks, wcetNs, periodNs, deadlineNs uint64) bool {
-	_, _, _, _ = now, wcetNs, periodNs, deadlineNs
-	return false
+	g := s.active()
+	if g == nil {
+		return false
+	}
+	_, err := g.Admit(now, wcetNs, periodNs, deadlineNs)
+	s.discardEvents()
+	return err == nil
 }
 
 // detOn reports whether deterministic mode is on for the graph.
-func (s *schedState) detOn() bool { return false }
+func (s *schedState) detOn() bool {
+	g := s.active()
+	return g != nil && g.Enabled()
+}
 
-// runDetSlices runs `graphctl start n` in deterministic mode: n slices, each
-// dispatched by EDF; a slice run by a graph server executes one operator
-// through m.dataflow.stepOne.
-func (s *schedState) runDetSlices(m *Machine, c *Ctx, n uint32) { _, _, _ = m, c, n }
+// runDetSlices runs `graphctl start n` in deterministic mode: n slices of L
+// back to back from now (the clock passes n·L; idle slices included). Each
+// slice is dispatched by EDF; a slice given to a graph server executes one
+// runnable operator through m.dataflow.stepOne, with the slice time the
+// server uses as its modelled cost. Misses and overruns print
+// `METRIC deterministic_deadline_miss_count=<n>` / `METRIC det_overrun_count=<n>`
+// in the order they happen.
+func (s *schedState) runDetSlices(m *Machine, c *Ctx, n uint32) {
+	g := s.active()
+	if g == nil {
+		return
+	}
+	s.inRun = true
+	defer func() { s.inRun = false }()
+	L := clock.FromNs(g.SliceNs())
+	for range n {
+		t0 := c.Now()
+		id, used, err := g.Dispatch(t0)
+		if err != nil {
+			// Only possible if time went back; nothing runs in this slice.
+			id = -1
+		}
+		s.printEvents(c)
+		if id >= 0 {
+			m.dataflow.stepOne(c, clock.FromNs(used))
+		}
+		c.AdvanceTo(t0.Add(L))
+		g.Advance(c.Now())
+		s.printEvents(c)
+	}
+}
+
+// nextDue reports the graph scheduler's next event (timerSource).
+func (s *schedState) nextDue() (clock.Ticks, bool) {
+	if s.graph == nil || !s.m.dataflow.hasGraph() {
+		return 0, false
+	}
+	return s.graph.NextDue()
+}
+
+// fire processes the graph scheduler's events due by now (timerSource).
+func (s *schedState) fire(now clock.Ticks, c *Ctx) {
+	if s.graph == nil {
+		return
+	}
+	s.graph.Advance(now)
+	s.printEvents(c)
+}
+
+// printEvents drains the scheduler's events; inside a deterministic run
+// the misses and overruns print their METRIC lines.
+func (s *schedState) printEvents(c *Ctx) {
+	if s.graph == nil {
+		return
+	}
+	s.evbuf = s.graph.DrainEvents(s.evbuf[:0])
+	if !s.inRun {
+		return
+	}
+	for _, e := range s.evbuf {
+		switch e.Kind {
+		case sched.EventMiss:
+			c.Metric("deterministic_deadline_miss_count", e.Value)
+		case sched.EventOverrun:
+			c.Metric("det_overrun_count", e.Value)
+		}
+	}
+}
+
+func (s *schedState) discardEvents() {
+	if s.graph != nil {
+		s.evbuf = s.graph.DrainEvents(s.evbuf[:0])
+	}
+}
+
+// ScheduleTrace returns a copy of the current graph scheduler's job trace
+// ring, oldest first (sched.md §4.4); nil without a graph scheduler.
+func (m *Machine) ScheduleTrace() []sched.JobRecord {
+	if m.sched.graph == nil {
+		return nil
+	}
+	return m.sched.graph.Trace(nil)
+}
+
+// ScheduleStatus returns a copy of the current graph scheduler's status,
+// and false without a graph scheduler.
+func (m *Machine) ScheduleStatus() (sched.Status, bool) {
+	if m.sched.graph == nil {
+		return sched.Status{}, false
+	}
+	m.sched.graph.Advance(m.Now())
+	m.sched.discardEvents()
+	return m.sched.graph.Status(), true
+}
