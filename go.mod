@@ -2,7 +2,10 @@ module github.com/sisemu/sisemu
 
 go 1.26
 
-require go.uber.org/zap v1.28.0
+require (
+	go.uber.org/zap v1.28.0
+	gonum.org/v1/gonum v0.17.0
+)
 
 require (
 	github.com/cockroachdb/datadriven v1.0.3 // indirect

@@ -1,0 +1,202 @@
+package tensor
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+func mk(t *testing.T, shape []int, data ...float32) *Tensor {
+	t.Helper()
+	x, err := New(shape, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func near(a, b float32) bool { return math.Abs(float64(a-b)) <= 1e-6*math.Max(1, math.Abs(float64(b))) }
+
+func TestNewAndShapeErrors(t *testing.T) {
+	if _, err := New([]int{1, 1, 1, 1, 1}, []float32{1}); !errors.Is(err, ErrRank) {
+		t.Fatal(err)
+	}
+	if _, err := New([]int{2, 0}, nil); !errors.Is(err, ErrShape) {
+		t.Fatal(err)
+	}
+	if _, err := New([]int{2, 3}, make([]float32, 5)); !errors.Is(err, ErrShape) {
+		t.Fatal(err)
+	}
+	s := mk(t, nil, 4)
+	if s.Rank() != 0 || s.Len() != 1 || len(s.Shape()) != 0 {
+		t.Fatal("scalar")
+	}
+	z, err := Zeros([]int{2, 3, 4})
+	if err != nil || z.Len() != 24 || z.Shape()[2] != 4 {
+		t.Fatal(err)
+	}
+	if _, err := Zeros([]int{-1}); !errors.Is(err, ErrShape) {
+		t.Fatal(err)
+	}
+}
+
+func TestElementwise(t *testing.T) {
+	a := mk(t, []int{2, 2}, 1, -2, 3, 4)
+	b := mk(t, []int{2, 2}, 5, 6, -7, 8)
+	s, _ := Add(a, b)
+	p, _ := Mul(a, b)
+	if !s.Equal(mk(t, []int{2, 2}, 6, 4, -4, 12)) || !p.Equal(mk(t, []int{2, 2}, 5, -12, -21, 32)) {
+		t.Fatal(s, p)
+	}
+	if _, err := Add(a, mk(t, []int{4}, 1, 2, 3, 4)); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal("no broadcasting")
+	}
+	if _, err := Mul(a, mk(t, []int{1, 4}, 1, 2, 3, 4)); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal("no broadcasting")
+	}
+	if r := ReLU(a); !r.Equal(mk(t, []int{2, 2}, 1, 0, 3, 4)) || a.Data()[1] != -2 {
+		t.Fatal("relu", r)
+	}
+}
+
+func TestMatMulMatVec(t *testing.T) {
+	a := mk(t, []int{2, 3}, 1, 2, 3, 4, 5, 6)
+	b := mk(t, []int{3, 2}, 7, 8, 9, 10, 11, 12)
+	c, err := MatMul(a, b)
+	if err != nil || !c.Equal(mk(t, []int{2, 2}, 58, 64, 139, 154)) {
+		t.Fatal(c, err)
+	}
+	if _, err := MatMul(a, a); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal(err)
+	}
+	if _, err := MatMul(mk(t, []int{3}, 1, 2, 3), b); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal(err)
+	}
+	// out[i] = Σ_j v[j]·M[j·n+i]: v (2) × M (2×3).
+	v := mk(t, []int{2}, 1, 10)
+	m := mk(t, []int{2, 3}, 1, 2, 3, 4, 5, 6)
+	o, err := MatVec(v, m)
+	if err != nil || !o.Equal(mk(t, []int{3}, 41, 52, 63)) {
+		t.Fatal(o, err)
+	}
+	if _, err := MatVec(mk(t, []int{3}, 1, 2, 3), m); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal(err)
+	}
+	// Summation in k order in float32: 1e8 + 1 - 1e8 = 0 in float32 (not 1).
+	x := mk(t, []int{1, 3}, 1e8, 1, -1e8)
+	y := mk(t, []int{3, 1}, 1, 1, 1)
+	r, _ := MatMul(x, y)
+	if r.Data()[0] != 0 {
+		t.Fatalf("sum order: %v", r.Data())
+	}
+}
+
+func TestSoftmax(t *testing.T) {
+	x := mk(t, []int{2, 3}, 1, 2, 3, 1000, 1000, 1000)
+	s := Softmax(x)
+	e1, e2, e3 := math.Exp(-2), math.Exp(-1), 1.0
+	sum := e1 + e2 + e3
+	want := []float32{float32(e1 / sum), float32(e2 / sum), float32(e3 / sum), 1.0 / 3, 1.0 / 3, 1.0 / 3}
+	for i, v := range s.Data() {
+		if !near(v, want[i]) || math.IsNaN(float64(v)) {
+			t.Fatalf("softmax %v, want %v", s.Data(), want)
+		}
+	}
+}
+
+func TestLayerNorm(t *testing.T) {
+	x := mk(t, []int{4}, 1, 2, 3, 4)
+	w := mk(t, []int{4}, 1, 1, 2, 2)
+	b := mk(t, []int{4}, 0, 0, 0, 1)
+	y, err := LayerNorm(x, w, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// mean 2.5, population variance 1.25.
+	inv := 1 / math.Sqrt(1.25+1e-5)
+	want := []float64{-1.5 * inv, -0.5 * inv, 2 * 0.5 * inv, 2*1.5*inv + 1}
+	for i, v := range y.Data() {
+		if !near(v, float32(want[i])) {
+			t.Fatalf("layernorm %v, want %v", y.Data(), want)
+		}
+	}
+	if _, err := LayerNorm(x, mk(t, []int{3}, 1, 1, 1), b); !errors.Is(err, ErrShapeMismatch) {
+		t.Fatal(err)
+	}
+}
+
+func TestGELUAndArgmax(t *testing.T) {
+	x := mk(t, []int{5}, -10, -1, 0, 1, 10)
+	g := GELU(x).Data()
+	tanh := func(u float64) float64 {
+		if u > 5 {
+			return 1
+		}
+		if u < -5 {
+			return -1
+		}
+		return u * (27 + u*u) / (27 + 9*u*u)
+	}
+	for i, v := range x.Data() {
+		u := float64(v)
+		want := 0.5 * u * (1 + tanh(0.7978845608*(u+0.044715*u*u*u)))
+		if !near(g[i], float32(want)) {
+			t.Fatalf("gelu(%v) = %v, want %v", v, g[i], want)
+		}
+	}
+	if g[0] != 0 || g[4] != 10 || g[2] != 0 {
+		t.Fatalf("gelu clamp: %v", g)
+	}
+	if i := Argmax(mk(t, []int{5}, 1, 3, 2, 3, 0)); i != 3 {
+		t.Fatalf("argmax tie → last, got %d", i)
+	}
+	nan := float32(math.NaN())
+	if i := Argmax(mk(t, []int{3}, nan, 1, nan)); i != 1 {
+		t.Fatalf("argmax with NaN: %d", i)
+	}
+}
+
+func TestHeaderRoundTrip(t *testing.T) {
+	for _, shape := range [][]int{nil, {3}, {2, 3}, {2, 1, 4}, {1, 2, 3, 4}} {
+		z, _ := Zeros(shape)
+		h := z.Header()
+		h.SchemaID, h.Quality, h.Lineage = 1001, 77, 123456789
+		b, err := h.MarshalBinary()
+		if err != nil || len(b) != HeaderSize {
+			t.Fatal(err)
+		}
+		h2, err := ParseHeader(b)
+		if err != nil || h2 != h {
+			t.Fatalf("%v: %+v != %+v", shape, h2, h)
+		}
+		back, err := FromHeader(h2, make([]float32, z.Len()))
+		if err != nil || !back.Equal(z) {
+			t.Fatalf("%v: %v %v", shape, back, err)
+		}
+	}
+	z, _ := Zeros([]int{2, 3})
+	h := z.Header()
+	if h.Dims != [4]uint64{2, 3, 0, 0} || h.Strides != [4]uint64{3, 1, 0, 0} || h.DataOffset != 128 || h.Version != 1 {
+		t.Fatalf("%+v", h)
+	}
+	bad := []func(h *Header){
+		func(h *Header) { h.Version = 2 },
+		func(h *Header) { h.DType = 1 },
+		func(h *Header) { h.DataOffset = 64 },
+		func(h *Header) { h.Strides[0] = 2 },
+		func(h *Header) { h.Dims[3] = 5 },
+	}
+	for i, f := range bad {
+		hh := h
+		f(&hh)
+		if _, err := FromHeader(hh, make([]float32, 6)); !errors.Is(err, ErrShape) {
+			t.Errorf("bad header %d accepted", i)
+		}
+	}
+	if _, err := FromHeader(h, make([]float32, 5)); !errors.Is(err, ErrShape) {
+		t.Fatal("length mismatch accepted")
+	}
+	if _, err := ParseHeader(make([]byte, 100)); !errors.Is(err, ErrShape) {
+		t.Fatal("short header accepted")
+	}
+}
