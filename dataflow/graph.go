@@ -96,8 +96,8 @@ type OperatorSpec struct {
 	// Fn is the operator's function; nil is identity (transform), the
 	// default scalar item (source), discard (sink).
 	Fn Func
-	// Cost, when non-zero, is the modelled duration of one run; it
-	// overrides the caller's cost.
+	// Cost, when non-zero, is the modelled duration of one run when the
+	// caller does not impose one (Step with cost 0).
 	Cost clock.Ticks
 	// Collect makes a sink keep the items it consumes (read them with
 	// SinkItems).
@@ -372,8 +372,9 @@ func (g *Graph) Next() int {
 
 // Step runs one step (§5.3) at time now: selects the operator, reports the
 // channel depths to trace, runs the operator and records its metrics. cost
-// is the caller's modelled duration (0: the graph default); an operator's
-// own Cost overrides it. It reports false, changing nothing, when no
+// is the caller's modelled duration (deterministic mode: the slice time the
+// server used); 0 means the operator's own Cost, else the graph default.
+// It reports false, changing nothing, when no
 // operator is runnable. Step does not keep time: the caller advances its
 // clock by res.Cost.
 func (g *Graph) Step(now, cost clock.Ticks) (res StepResult, ok bool) {
@@ -409,9 +410,10 @@ func (g *Graph) StepInto(now, cost clock.Ticks, res *StepResult) bool {
 		g.countStalls(idx)
 	}
 	switch {
+	case cost != 0:
 	case sp.Cost != 0:
 		cost = sp.Cost
-	case cost == 0:
+	default:
 		cost = g.opts.DefaultCost
 	}
 	res.Cost = cost
