@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/creack/pty"
 	"go.uber.org/zap"
@@ -55,32 +59,53 @@ func runConsole(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	master, slave, err := pty.Open()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err = servePTY(sess, func(path string) {
+		fmt.Fprintln(stderr, path)
+		opts.Logger.Info("console on pty", zap.String("path", path))
+	}, ctx.Done())
 	if err != nil {
-		fmt.Fprintln(stderr, "sisemu console: open pty:", err)
-		return 1
-	}
-	defer master.Close()
-	defer slave.Close()
-	// The kernel's UART does its own echo and line editing: the PTY's line
-	// discipline must pass bytes through untouched in both directions.
-	if err := term.MakeRaw(int(slave.Fd())); err != nil {
-		fmt.Fprintln(stderr, "sisemu console: raw pty:", err)
-		return 1
-	}
-	fmt.Fprintln(stderr, slave.Name())
-	opts.Logger.Info("console on pty", zap.String("path", slave.Name()))
-	// Keeping our own handle on the slave open means a driver may close and
-	// reopen the device without the master seeing end of input.
-	if err := sess.Serve(master, master); err != nil && !isClosedPTY(err) {
 		fmt.Fprintln(stderr, "sisemu console:", err)
 		return 1
 	}
 	return 0
 }
 
+// servePTY serves the console on a new pseudo-terminal until stop is
+// closed. announce receives the device path a driver should open.
+func servePTY(sess *console.Session, announce func(path string), stop <-chan struct{}) error {
+	master, slave, err := pty.Open()
+	if err != nil {
+		return fmt.Errorf("open pty: %w", err)
+	}
+	defer slave.Close()
+	// The kernel's UART does its own echo and line editing: the PTY's line
+	// discipline must pass bytes through untouched in both directions.
+	if err := term.MakeRaw(int(slave.Fd())); err != nil {
+		master.Close()
+		return fmt.Errorf("raw pty: %w", err)
+	}
+	announce(slave.Name())
+	served := make(chan error, 1)
+	// Keeping our own handle on the slave open means a driver may close and
+	// reopen the device without the master seeing end of input.
+	go func() { served <- sess.Serve(master, master) }()
+	select {
+	case err := <-served:
+		master.Close()
+		if err != nil && !errors.Is(err, os.ErrClosed) && !isClosedPTY(err) {
+			return err
+		}
+		return nil
+	case <-stop:
+		master.Close()
+		<-served
+		return nil
+	}
+}
+
 // isClosedPTY reports the error a master sees once every slave is gone.
 func isClosedPTY(err error) bool {
-	pe, ok := err.(*os.PathError)
-	return ok && pe.Err.Error() == "input/output error"
+	return errors.Is(err, syscall.EIO)
 }

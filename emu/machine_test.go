@@ -1,0 +1,173 @@
+package emu
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sisemu/sisemu/sched/clock"
+)
+
+func TestTokenizeKeepsFirst64(t *testing.T) {
+	var parts []string
+	for i := 0; i < 70; i++ {
+		parts = append(parts, fmt.Sprint(i))
+	}
+	toks := Tokenize("  " + strings.Join(parts, "   ") + "  ")
+	if len(toks) != MaxTokens {
+		t.Fatalf("got %d tokens, want %d", len(toks), MaxTokens)
+	}
+	if toks[0] != "0" || toks[63] != "63" {
+		t.Fatalf("kept the wrong tokens: first %q last %q", toks[0], toks[63])
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"     ", nil},
+		{"a", []string{"a"}},
+		{" graphctl  start 10 ", []string{"graphctl", "start", "10"}},
+		{"a\tb", []string{"a\tb"}}, // only spaces separate: TAB never survives the editor
+	} {
+		got := Tokenize(tc.in)
+		if fmt.Sprint(got) != fmt.Sprint(tc.want) || len(got) != len(tc.want) {
+			t.Errorf("Tokenize(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"", " ", "graphctl start 10", strings.Repeat("a ", 80), "\x00 \xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		toks := Tokenize(s)
+		if len(toks) > MaxTokens {
+			t.Fatalf("%d tokens", len(toks))
+		}
+		for _, tok := range toks {
+			if tok == "" || strings.Contains(tok, " ") {
+				t.Fatalf("bad token %q", tok)
+			}
+		}
+		// Tokens are the space-separated fields, in order.
+		fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' })
+		if len(fields) > MaxTokens {
+			fields = fields[:MaxTokens]
+		}
+		if strings.Join(fields, "\x00") != strings.Join(toks, "\x00") {
+			t.Fatalf("Tokenize(%q) = %q, want %q", s, toks, fields)
+		}
+	})
+}
+
+func TestHelpListsEveryCommandSorted(t *testing.T) {
+	m := MustNew(Options{})
+	out := m.Exec("help").Output
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if lines[0] != "Available commands:" {
+		t.Fatalf("first line %q", lines[0])
+	}
+	cmds := Commands()
+	if len(lines)-1 != len(cmds) {
+		t.Fatalf("help lists %d commands, table has %d", len(lines)-1, len(cmds))
+	}
+	for i, c := range cmds {
+		if c.Summary == "" || len(c.Usage) == 0 {
+			t.Errorf("command %q lacks a summary or usage", c.Name)
+		}
+		if want := "  " + c.Name + " - " + c.Summary; lines[i+1] != want {
+			t.Errorf("line %d = %q, want %q", i+1, lines[i+1], want)
+		}
+		if i > 0 && cmds[i-1].Name >= c.Name {
+			t.Errorf("not sorted: %q before %q", cmds[i-1].Name, c.Name)
+		}
+	}
+	if strings.Contains(out, "CMD_DONE") {
+		t.Error("help must not print CMD_DONE")
+	}
+}
+
+func TestLineCostAndEmptyLines(t *testing.T) {
+	m := MustNew(Options{})
+	if r := m.Exec("   "); !r.Empty || r.Elapsed != 0 || m.Now() != 0 {
+		t.Fatalf("empty line: %+v now=%d", r, m.Now())
+	}
+	r := m.Exec("nosuch")
+	if r.Start != 0 || r.Elapsed != LineCost || m.Now() != LineCost {
+		t.Fatalf("unknown command: start %d elapsed %d now %d", r.Start, r.Elapsed, m.Now())
+	}
+	r = m.Exec("vclock advance 2000000")
+	if r.Start != LineCost || r.Elapsed != LineCost+125_000 {
+		t.Fatalf("vclock advance: start %d elapsed %d", r.Start, r.Elapsed)
+	}
+}
+
+func TestMetricSwitch(t *testing.T) {
+	m := MustNew(Options{})
+	run := func() Result {
+		var b bytes.Buffer
+		c := &Ctx{m: m, out: &b}
+		c.Metric("switched", 1)
+		c.MetricAlways("direct", 2)
+		return Result{Output: b.String(), Metrics: c.metrics}
+	}
+	if r := run(); r.Output != "METRIC switched=1\nMETRIC direct=2\n" || len(r.Metrics) != 2 {
+		t.Fatalf("metrics on: %q %v", r.Output, r.Metrics)
+	}
+	m.Exec("metricsctl off")
+	if r := run(); r.Output != "METRIC direct=2\n" || len(r.Metrics) != 1 || r.Metrics[0] != (Metric{"direct", 2}) {
+		t.Fatalf("metrics off: %q %v", r.Output, r.Metrics)
+	}
+}
+
+// fakeTimer fires at fixed times and records when it fired.
+type fakeTimer struct {
+	name  string
+	due   []clock.Ticks
+	fired *[]string
+}
+
+func (f *fakeTimer) nextDue() (clock.Ticks, bool) {
+	if len(f.due) == 0 {
+		return 0, false
+	}
+	return f.due[0], true
+}
+
+func (f *fakeTimer) fire(now clock.Ticks, c *Ctx) {
+	for len(f.due) > 0 && f.due[0] <= now {
+		*f.fired = append(*f.fired, fmt.Sprintf("%s@%d", f.name, now))
+		c.Printf("[%s] tick at %d", f.name, now)
+		f.due = f.due[1:]
+	}
+}
+
+func TestTimersFireInTimeOrderTiesBySourceOrder(t *testing.T) {
+	m := MustNew(Options{})
+	var fired []string
+	m.timers = append(m.timers,
+		&fakeTimer{name: "a", due: []clock.Ticks{100, 62_500, 70_000}, fired: &fired},
+		&fakeTimer{name: "b", due: []clock.Ticks{50, 62_500, 200_000}, fired: &fired},
+	)
+	r := m.Exec("vclock")
+	// The command runs at 0; the events up to its line cost (62,500) fire
+	// after it, into its output, in time order, ties to the earlier source.
+	want := "[VCLOCK] ticks=0 ns=0\n[b] tick at 50\n[a] tick at 100\n[a] tick at 62500\n[b] tick at 62500\n"
+	if r.Output != want {
+		t.Fatalf("output:\n%s\nwant:\n%s", r.Output, want)
+	}
+	r = m.Exec("vclock advance 100000") // to 62,500 + 6,250 = 68,750; then the line cost
+	want = "[VCLOCK] ticks=68750 ns=1100000\n[a] tick at 70000\n"
+	if r.Output != want {
+		t.Fatalf("output:\n%s\nwant:\n%s", r.Output, want)
+	}
+	if got := strings.Join(fired, " "); got != "b@50 a@100 a@62500 b@62500 a@70000" {
+		t.Fatalf("fired %s", got)
+	}
+}

@@ -1,0 +1,126 @@
+package script
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/sisemu/sisemu/emu"
+)
+
+const sample = `# a comment
+machine seed=7
+----
+
+run
+vclock
+vclock
+----
+sis> vclock
+[VCLOCK] ticks=0 ns=0
+sis> vclock
+[VCLOCK] ticks=62500 ns=1000000
+
+boot
+----
+----
+first
+
+last
+----
+----
+
+console
+metricsctl\sstatus\r
+----
+metricsctl status\r\n
+[METRICSCTL] capture: ON\n
+sis> 
+`
+
+func TestParse(t *testing.T) {
+	cases, err := Parse("f.txt", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 4 {
+		t.Fatalf("%d cases", len(cases))
+	}
+	if c := cases[0]; c.Cmd != "machine" || c.Pos != "f.txt:2" || c.Expected != "" {
+		t.Fatalf("case 0: %+v", c)
+	}
+	if v, ok := cases[0].Arg("seed"); !ok || v != "7" {
+		t.Fatalf("seed arg %q %v", v, ok)
+	}
+	if c := cases[1]; c.Input != "vclock\nvclock" || !strings.HasSuffix(c.Expected, "ns=1000000\n") {
+		t.Fatalf("case 1: %+v", c)
+	}
+	if c := cases[2]; c.Expected != "first\n\nlast\n" {
+		t.Fatalf("fenced: %q", c.Expected)
+	}
+	if c := cases[3]; c.Cmd != "console" || c.Expected != "metricsctl status\\r\\n\n[METRICSCTL] capture: ON\\n\nsis> \n" {
+		t.Fatalf("console: %q", c.Expected)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	if _, err := Parse("f", "boot\n----\n----\nno end\n"); err == nil {
+		t.Fatal("unclosed doubled separator accepted")
+	}
+	if _, err := Parse("f", "boot\n----\n----\nx\n----\n----\nnot blank\n"); err == nil {
+		t.Fatal("text right after the closing separator accepted")
+	}
+}
+
+func TestRunnerMatchesSample(t *testing.T) {
+	cases, err := Parse("f.txt", sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(emu.Options{})
+	defer r.Close()
+	for _, c := range cases[:2] {
+		out, err := r.Do(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out != c.Expected {
+			t.Fatalf("%s: got %q want %q", c.Pos, out, c.Expected)
+		}
+	}
+	if _, err := r.Do(Case{Cmd: "bogus", Pos: "x:1"}); err == nil || !strings.Contains(err.Error(), "unknown directive") {
+		t.Fatalf("unknown directive: %v", err)
+	}
+	if _, err := r.Do(Case{Cmd: "machine", Args: []Arg{{"seed", "x"}}}); err == nil {
+		t.Fatal("bad seed accepted")
+	}
+}
+
+func TestUnescapeErrors(t *testing.T) {
+	for _, s := range []string{`\`, `\q`, `\x4`, `\xzz`} {
+		if _, err := Unescape(s); err == nil {
+			t.Errorf("Unescape(%q) accepted", s)
+		}
+	}
+}
+
+// FuzzEscapeRoundTrip: Unescape(Escape(b)) == b once the readability line
+// breaks are dropped.
+func FuzzEscapeRoundTrip(f *testing.F) {
+	f.Add([]byte("sis> \r\n\x08 \x08\\x"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := Unescape(strings.ReplaceAll(Escape(b), "\n", ""))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("round trip of %q: %q, %v", b, got, err)
+		}
+	})
+}
+
+// FuzzParse: the reader never panics.
+func FuzzParse(f *testing.F) {
+	f.Add(sample)
+	f.Add("run\n----\n----\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = Parse("fuzz", s)
+	})
+}
