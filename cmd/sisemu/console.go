@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/creack/pty"
 	"go.uber.org/zap"
@@ -75,11 +76,15 @@ func runConsole(args []string, stdout, stderr io.Writer) int {
 // servePTY serves the console on a new pseudo-terminal until stop is
 // closed. announce receives the device path a driver should open.
 func servePTY(sess *console.Session, announce func(path string), stop <-chan struct{}) error {
-	master, slave, err := pty.Open()
+	ptmx, slave, err := pty.Open()
 	if err != nil {
 		return fmt.Errorf("open pty: %w", err)
 	}
 	defer slave.Close()
+	master, err := pollable(ptmx)
+	if err != nil {
+		return err
+	}
 	// The kernel's UART does its own echo and line editing: the PTY's line
 	// discipline must pass bytes through untouched in both directions.
 	if err := term.MakeRaw(int(slave.Fd())); err != nil {
@@ -99,10 +104,32 @@ func servePTY(sess *console.Session, announce func(path string), stop <-chan str
 		}
 		return nil
 	case <-stop:
-		master.Close()
+		// Closing alone does not wake a reader blocked on a character
+		// device; an expired deadline does (the master is pollable).
+		if err := master.SetReadDeadline(time.Now()); err != nil {
+			master.Close()
+			return fmt.Errorf("stop pty console: %w", err)
+		}
 		<-served
+		master.Close()
 		return nil
 	}
+}
+
+// pollable returns a non-blocking duplicate of f registered with Go's
+// poller (pty.Open leaves the master in blocking mode, where neither Close
+// nor a deadline can wake a pending Read) and closes f.
+func pollable(f *os.File) (*os.File, error) {
+	defer f.Close()
+	fd, err := syscall.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, fmt.Errorf("dup pty master: %w", err)
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		syscall.Close(fd)
+		return nil, fmt.Errorf("pty master non-blocking: %w", err)
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
 }
 
 // isClosedPTY reports the error a master sees once every slave is gone.
