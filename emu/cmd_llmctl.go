@@ -1,0 +1,352 @@
+package emu
+
+import (
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/sisemu/sisemu/governance"
+	"github.com/sisemu/sisemu/sched/clock"
+)
+
+const llmctlUsage = "Usage: llmctl load [--wcet-cycles N] [--model ID] [--hash 0xHEX..64] [--sig 0xHEX..128] | budget [--wcet-cycles N] [--period-ns N] [--max-tokens-per-period N]"
+
+func init() {
+	register(Command{
+		Name:    "llmctl",
+		Summary: "LLM governance: load, budget, status, audit, pace and the model registry",
+		Usage:   []string{llmctlUsage},
+		Run:     runLlmctl,
+	})
+}
+
+// flagVal is one occurrence of a known flag and the token after it.
+type flagVal struct {
+	name, val string
+	hasVal    bool
+}
+
+// llmFlags is the kernel's flag scan (governance.md §0): flags in any order,
+// unknown tokens skipped, a known flag consumes the next token (whatever it
+// is) as its value.
+type llmFlags []flagVal
+
+// scanLLMFlags scans args for the given known flags.
+func scanLLMFlags(args []string, known ...string) llmFlags {
+	var out llmFlags
+	for i := 0; i < len(args); i++ {
+		isKnown := false
+		for _, k := range known {
+			if args[i] == k {
+				isKnown = true
+				break
+			}
+		}
+		if !isKnown {
+			continue
+		}
+		fv := flagVal{name: args[i]}
+		if i+1 < len(args) {
+			fv.val, fv.hasVal = args[i+1], true
+			i++
+		}
+		out = append(out, fv)
+	}
+	return out
+}
+
+// get applies parse to every occurrence of name in order: a value that
+// parses sets the flag, one that does not leaves it as it was.
+func llmFlag[T any](fs llmFlags, name string, parse func(string) (T, bool)) governance.Opt[T] {
+	var o governance.Opt[T]
+	for _, fv := range fs {
+		if fv.name != name || !fv.hasVal {
+			continue
+		}
+		if v, ok := parse(fv.val); ok {
+			o = governance.Some(v)
+		}
+	}
+	return o
+}
+
+// present reports whether name occurs at all (with or without a value).
+func (fs llmFlags) present(name string) bool {
+	for _, fv := range fs {
+		if fv.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func parseU64(s string) (uint64, bool) {
+	v, err := strconv.ParseUint(s, 10, 64)
+	return v, err == nil
+}
+
+func parseU32(s string) (uint32, bool) {
+	v, err := strconv.ParseUint(s, 10, 32)
+	return uint32(v), err == nil
+}
+
+func parseStr(s string) (string, bool) { return s, true }
+
+// parseHexN parses exactly n bytes of hex digits (either case) with an
+// optional 0x prefix.
+func parseHexN(s string, n int) ([]byte, bool) {
+	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	if len(s) != 2*n {
+		return nil, false
+	}
+	b, err := hex.DecodeString(s)
+	return b, err == nil
+}
+
+func parseHash(s string) ([32]byte, bool) {
+	var h [32]byte
+	b, ok := parseHexN(s, 32)
+	copy(h[:], b)
+	return h, ok
+}
+
+func parseSig(s string) ([]byte, bool) { return parseHexN(s, 64) }
+
+// parseLoadRequest turns `llmctl load` arguments into a request.
+func parseLoadRequest(args []string) governance.LoadRequest {
+	fs := scanLLMFlags(args, "--wcet-cycles", "--model", "--hash", "--sig", "--ctx", "--vocab",
+		"--quant", "--name", "--rev", "--size-bytes", "--id")
+	return governance.LoadRequest{
+		WCETCycles: llmFlag(fs, "--wcet-cycles", parseU64),
+		Model:      llmFlag(fs, "--model", parseU32),
+		Hash:       llmFlag(fs, "--hash", parseHash),
+		Sig:        llmFlag(fs, "--sig", parseSig),
+		Ctx:        llmFlag(fs, "--ctx", parseU32),
+		Vocab:      llmFlag(fs, "--vocab", parseU32),
+		Quant:      llmFlag(fs, "--quant", governance.ParseQuant),
+		Name:       llmFlag(fs, "--name", parseStr),
+		Rev:        llmFlag(fs, "--rev", parseU32),
+		SizeBytes:  llmFlag(fs, "--size-bytes", parseU64),
+		RegistryID: llmFlag(fs, "--id", parseStr),
+	}
+}
+
+// parseBudgetRequest turns `llmctl budget` arguments into a request.
+func parseBudgetRequest(args []string) governance.BudgetRequest {
+	fs := scanLLMFlags(args, "--wcet-cycles", "--period-ns", "--max-tokens-per-period")
+	return governance.BudgetRequest{
+		WCETCycles:         llmFlag(fs, "--wcet-cycles", parseU64),
+		PeriodNs:           llmFlag(fs, "--period-ns", parseU64),
+		MaxTokensPerPeriod: llmFlag(fs, "--max-tokens-per-period", parseU64),
+	}
+}
+
+// runLlmctl dispatches llmctl subcommands; every path flushes the
+// governance decisions to the audit journal before the output is returned.
+func runLlmctl(m *Machine, c *Ctx) {
+	defer m.gov.flush(c)
+	if len(c.Args) == 0 {
+		c.Println(llmctlUsage)
+		return
+	}
+	g := m.gov.g
+	args := c.Args[1:]
+	switch c.Args[0] {
+	case "load":
+		llmctlLoad(g, c, args)
+	case "budget":
+		g.Budget(c.Now(), parseBudgetRequest(args))
+		c.Println("[LLM] budget configured")
+	case "status":
+		st := g.Status().Scheduler
+		c.Printf("[LLM][DET] used_ppm=%d accepted=%d rejected=%d deadline_misses=%d jitter_p99_ns=%d",
+			st.UsedPPM, st.Accepted, st.Rejected, st.DeadlineMisses, st.JitterP99Ns)
+	case "audit":
+		for _, e := range g.Audit() {
+			c.Printf("[LLM][AUD] op=%d prompt_len=%d tokens=%d wcet_cycles=%d period_ns=%d status=%d ts_ns=%d",
+				e.Op, e.PromptLen, e.Tokens, e.WCETCycles, e.PeriodNs, e.Status, e.TsNs)
+		}
+	case "pace":
+		llmctlPace(g, c, args)
+	case "register":
+		llmctlRegister(g, c, args)
+	case "list":
+		models := g.Models()
+		names := make([]string, len(models))
+		for i, md := range models {
+			names[i] = md.Name
+		}
+		c.Printf("Registry: [%s]", strings.Join(names, ", "))
+		for _, md := range models {
+			c.Printf("[LLM][REGISTRY] id=%s version=%d state=%s size_kb=%d ctx=%d", md.Name, md.Version, md.State, md.SizeKB, md.Ctx)
+		}
+	case "query":
+		id := llmFlag(scanLLMFlags(args, "--id"), "--id", parseStr).Or("model")
+		md, ok := g.Query(id)
+		if !ok {
+			c.Printf("Model info: %s not_found", id)
+			return
+		}
+		c.Printf("Model info: %s ok", id)
+		c.Printf("[LLM][REGISTRY] id=%s version=%d state=%s size_kb=%d ctx=%d registered_ns=%d", md.Name, md.Version, md.State, md.SizeKB, md.Ctx, md.RegisteredNs)
+	case "swap":
+		llmctlSwap(g, c, args)
+	case "rollback":
+		llmctlRollback(g, c, args)
+	default:
+		c.Println(llmctlUsage)
+	}
+}
+
+// llmctlLoad prints the kernel's load lines (governance.md §1.1) with the
+// reference's reason lines (§3.2).
+func llmctlLoad(g *governance.Governor, c *Ctx, args []string) {
+	req := parseLoadRequest(args)
+	r := g.Load(c.Now(), req)
+	switch r.Path {
+	case governance.PathPolicy:
+		c.Println("[LLM][POLICY] rejected: size exceeds limit")
+		return
+	case governance.PathVerify:
+		if r.HashMismatch {
+			c.Metric("model_hash_mismatch", 1)
+			break
+		}
+		c.Advance(clock.FromNs(r.VerifyNs))
+		c.Metric("model_verify_us", r.VerifyNs/1000)
+		if r.OK {
+			c.Metric("model_load_success", 1)
+		} else {
+			c.Metric("model_load_fail", 1)
+		}
+	case governance.PathMeta:
+		for _, mr := range r.MetaRejects {
+			c.Printf("[LLM][POLICY] meta_rejected field=%s value=%d min=%d max=%d", mr.Field, mr.Value, mr.Min, mr.Max)
+		}
+	}
+	if !r.OK {
+		c.Println("[LLM] model load failed")
+		return
+	}
+	c.Println("[LLM] model loaded")
+	if a := r.Registry; a != nil {
+		if a.Err != nil {
+			c.Printf("[LLM][REGISTRY] rejected id=%s reason=%s", req.RegistryID.V, governance.Reason(a.Err))
+			return
+		}
+		c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s", a.Model.Name, a.Model.Version, a.Model.SizeKB, a.Model.Ctx, a.Model.State)
+	}
+}
+
+// llmctlPace sets or shows the pacing scale (`llmctl pace [--scale N]`).
+func llmctlPace(g *governance.Governor, c *Ctx, args []string) {
+	fs := scanLLMFlags(args, "--scale")
+	if !fs.present("--scale") {
+		c.Printf("[LLM] pace scale=%d%%", g.Status().PaceScale)
+		return
+	}
+	v := ""
+	for _, fv := range fs {
+		v = fv.val
+	}
+	n, ok := parseU64(v)
+	if !ok || g.SetPace(c.Now(), n) != nil {
+		c.Printf("[LLM] pace rejected scale=%s min=%d max=%d", v, governance.MinPace, governance.MaxPace)
+		return
+	}
+	c.Printf("[LLM] pace scale=%d%%", n)
+}
+
+// llmctlRegister registers a named model (governance.md §3.2). Missing
+// flags take the kernel's defaults (model, 0, 0); a value that does not
+// parse is rejected with the field's reason.
+func llmctlRegister(g *governance.Governor, c *Ctx, args []string) {
+	fs := scanLLMFlags(args, "--id", "--size", "--ctx")
+	id := llmFlag(fs, "--id", parseStr).Or("model")
+	sizeTok, ctxTok := "0", "0"
+	for _, fv := range fs {
+		switch {
+		case fv.name == "--size" && fv.hasVal:
+			sizeTok = fv.val
+		case fv.name == "--ctx" && fv.hasVal:
+			ctxTok = fv.val
+		}
+	}
+	size, sizeOK := parseU64(sizeTok)
+	ctx, ctxOK := parseU64(ctxTok)
+	sizeOpt, ctxOpt := governance.Opt[uint64]{V: size, Set: sizeOK}, governance.Opt[uint64]{V: ctx, Set: ctxOK}
+	r, err := g.Register(c.Now(), id, sizeOpt, ctxOpt)
+	if errors.Is(err, governance.ErrPolicySize) {
+		c.Println("[LLM][POLICY] rejected: size exceeds limit")
+		return
+	}
+	if err != nil {
+		c.Printf("[LLM][REGISTRY] rejected id=%s reason=%s", id, governance.Reason(err))
+		return
+	}
+	c.Printf("Model registered: %s (%sKB, ctx=%s)", id, sizeTok, ctxTok)
+	md := r.Model
+	c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s", md.Name, md.Version, md.SizeKB, md.Ctx, md.State)
+}
+
+// downtimeMs is a swap's downtime in whole milliseconds, as the kernel prints it.
+func downtimeMs(ns uint64) uint64 { return ns / 1_000_000 }
+
+// llmctlSwap hot-swaps the active model, validating first (governance.md §3.2).
+func llmctlSwap(g *governance.Governor, c *Ctx, args []string) {
+	fs := scanLLMFlags(args, "--from", "--to")
+	r, err := g.Swap(c.Now(), llmFlag(fs, "--from", parseStr), llmFlag(fs, "--to", parseStr))
+	if r.AutoRegistered {
+		md := r.AutoModel
+		c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s auto=1", md.Name, md.Version, md.SizeKB, md.Ctx, md.State)
+	}
+	if err != nil {
+		active := r.ActiveBefore
+		if active == "" {
+			active = "none"
+		}
+		switch {
+		case errors.Is(err, governance.ErrNotActive):
+			c.Printf("[LLM][SWAP] rejected from=%s active=%s reason=not_active", r.From, active)
+		case errors.Is(err, governance.ErrHealth):
+			c.Printf("[LLM][SWAP] rejected to=%s reason=health_memory footprint_bytes=%d limit=%d state=failed", r.To, r.FootprintBytes, governance.HealthMaxBytes)
+		default:
+			c.Printf("[LLM][SWAP] rejected to=%s active=%s reason=%s", r.To, active, governance.Reason(err))
+		}
+		return
+	}
+	c.Advance(clock.FromNs(r.ValidateNs + r.DowntimeNs))
+	c.Printf("Hot-swap initiated: %s → %s", r.From, r.To)
+	c.Printf("Swap complete. Downtime: %dms", downtimeMs(r.DowntimeNs))
+	c.Printf("[LLM][SWAP] active=%s rollback=%s version=%d", r.To, r.From, r.Model.Version)
+}
+
+// llmctlRollback makes the rollback target (or --to X) active.
+func llmctlRollback(g *governance.Governor, c *Ctx, args []string) {
+	fs := scanLLMFlags(args, "--to")
+	to := llmFlag(fs, "--to", parseStr)
+	r, err := g.Rollback(c.Now(), to)
+	if err != nil {
+		reason := governance.Reason(err)
+		switch {
+		case errors.Is(err, governance.ErrNoTarget):
+			c.Printf("[LLM][ROLLBACK] rejected reason=%s", reason)
+		case errors.Is(err, governance.ErrHealth):
+			c.Printf("[LLM][ROLLBACK] rejected reason=%s to=%s footprint_bytes=%d limit=%d state=failed", reason, r.To, r.Model.SizeKB*1024, governance.HealthMaxBytes)
+		default:
+			c.Printf("[LLM][ROLLBACK] rejected reason=%s to=%s", reason, r.To)
+		}
+		return
+	}
+	c.Advance(clock.FromNs(r.ValidateNs + r.DowntimeNs))
+	prev := r.Previous
+	if prev == "" {
+		prev = "none"
+	}
+	c.Printf("Rollback triggered: to %s", r.To)
+	c.Printf("Rollback complete. Active model: %s", r.To)
+	c.Printf("[LLM][ROLLBACK] active=%s previous=%s", r.To, prev)
+}
