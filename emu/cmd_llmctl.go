@@ -21,8 +21,8 @@ func init() {
 	})
 }
 
-// flagVal is one occurrence of a known flag and the token after it.
-type flagVal struct {
+// llmFlagVal is one occurrence of a known flag and the token after it.
+type llmFlagVal struct {
 	name, val string
 	hasVal    bool
 }
@@ -30,7 +30,7 @@ type flagVal struct {
 // llmFlags is the kernel's flag scan (governance.md §0): flags in any order,
 // unknown tokens skipped, a known flag consumes the next token (whatever it
 // is) as its value.
-type llmFlags []flagVal
+type llmFlags []llmFlagVal
 
 // scanLLMFlags scans args for the given known flags.
 func scanLLMFlags(args []string, known ...string) llmFlags {
@@ -46,7 +46,7 @@ func scanLLMFlags(args []string, known ...string) llmFlags {
 		if !isKnown {
 			continue
 		}
-		fv := flagVal{name: args[i]}
+		fv := llmFlagVal{name: args[i]}
 		if i+1 < len(args) {
 			fv.val, fv.hasVal = args[i+1], true
 			i++
@@ -81,21 +81,21 @@ func (fs llmFlags) present(name string) bool {
 	return false
 }
 
-func parseU64(s string) (uint64, bool) {
+func llmU64(s string) (uint64, bool) {
 	v, err := strconv.ParseUint(s, 10, 64)
 	return v, err == nil
 }
 
-func parseU32(s string) (uint32, bool) {
+func llmU32(s string) (uint32, bool) {
 	v, err := strconv.ParseUint(s, 10, 32)
 	return uint32(v), err == nil
 }
 
-func parseStr(s string) (string, bool) { return s, true }
+func llmStr(s string) (string, bool) { return s, true }
 
-// parseHexN parses exactly n bytes of hex digits (either case) with an
+// llmHexN parses exactly n bytes of hex digits (either case) with an
 // optional 0x prefix.
-func parseHexN(s string, n int) ([]byte, bool) {
+func llmHexN(s string, n int) ([]byte, bool) {
 	if len(s) >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
 		s = s[2:]
 	}
@@ -106,41 +106,41 @@ func parseHexN(s string, n int) ([]byte, bool) {
 	return b, err == nil
 }
 
-func parseHash(s string) ([32]byte, bool) {
+func llmHash(s string) ([32]byte, bool) {
 	var h [32]byte
-	b, ok := parseHexN(s, 32)
+	b, ok := llmHexN(s, 32)
 	copy(h[:], b)
 	return h, ok
 }
 
-func parseSig(s string) ([]byte, bool) { return parseHexN(s, 64) }
+func llmSig(s string) ([]byte, bool) { return llmHexN(s, 64) }
 
-// parseLoadRequest turns `llmctl load` arguments into a request.
-func parseLoadRequest(args []string) governance.LoadRequest {
+// llmParseLoad turns `llmctl load` arguments into a request.
+func llmParseLoad(args []string) governance.LoadRequest {
 	fs := scanLLMFlags(args, "--wcet-cycles", "--model", "--hash", "--sig", "--ctx", "--vocab",
 		"--quant", "--name", "--rev", "--size-bytes", "--id")
 	return governance.LoadRequest{
-		WCETCycles: llmFlag(fs, "--wcet-cycles", parseU64),
-		Model:      llmFlag(fs, "--model", parseU32),
-		Hash:       llmFlag(fs, "--hash", parseHash),
-		Sig:        llmFlag(fs, "--sig", parseSig),
-		Ctx:        llmFlag(fs, "--ctx", parseU32),
-		Vocab:      llmFlag(fs, "--vocab", parseU32),
+		WCETCycles: llmFlag(fs, "--wcet-cycles", llmU64),
+		Model:      llmFlag(fs, "--model", llmU32),
+		Hash:       llmFlag(fs, "--hash", llmHash),
+		Sig:        llmFlag(fs, "--sig", llmSig),
+		Ctx:        llmFlag(fs, "--ctx", llmU32),
+		Vocab:      llmFlag(fs, "--vocab", llmU32),
 		Quant:      llmFlag(fs, "--quant", governance.ParseQuant),
-		Name:       llmFlag(fs, "--name", parseStr),
-		Rev:        llmFlag(fs, "--rev", parseU32),
-		SizeBytes:  llmFlag(fs, "--size-bytes", parseU64),
-		RegistryID: llmFlag(fs, "--id", parseStr),
+		Name:       llmFlag(fs, "--name", llmStr),
+		Rev:        llmFlag(fs, "--rev", llmU32),
+		SizeBytes:  llmFlag(fs, "--size-bytes", llmU64),
+		RegistryID: llmFlag(fs, "--id", llmStr),
 	}
 }
 
-// parseBudgetRequest turns `llmctl budget` arguments into a request.
-func parseBudgetRequest(args []string) governance.BudgetRequest {
+// llmParseBudget turns `llmctl budget` arguments into a request.
+func llmParseBudget(args []string) governance.BudgetRequest {
 	fs := scanLLMFlags(args, "--wcet-cycles", "--period-ns", "--max-tokens-per-period")
 	return governance.BudgetRequest{
-		WCETCycles:         llmFlag(fs, "--wcet-cycles", parseU64),
-		PeriodNs:           llmFlag(fs, "--period-ns", parseU64),
-		MaxTokensPerPeriod: llmFlag(fs, "--max-tokens-per-period", parseU64),
+		WCETCycles:         llmFlag(fs, "--wcet-cycles", llmU64),
+		PeriodNs:           llmFlag(fs, "--period-ns", llmU64),
+		MaxTokensPerPeriod: llmFlag(fs, "--max-tokens-per-period", llmU64),
 	}
 }
 
@@ -158,7 +158,7 @@ func runLlmctl(m *Machine, c *Ctx) {
 	case "load":
 		llmctlLoad(g, c, args)
 	case "budget":
-		g.Budget(c.Now(), parseBudgetRequest(args))
+		g.Budget(c.Now(), llmParseBudget(args))
 		c.Println("[LLM] budget configured")
 	case "status":
 		st := g.Status().Scheduler
@@ -184,7 +184,7 @@ func runLlmctl(m *Machine, c *Ctx) {
 			c.Printf("[LLM][REGISTRY] id=%s version=%d state=%s size_kb=%d ctx=%d", md.Name, md.Version, md.State, md.SizeKB, md.Ctx)
 		}
 	case "query":
-		id := llmFlag(scanLLMFlags(args, "--id"), "--id", parseStr).Or("model")
+		id := llmFlag(scanLLMFlags(args, "--id"), "--id", llmStr).Or("model")
 		md, ok := g.Query(id)
 		if !ok {
 			c.Printf("Model info: %s not_found", id)
@@ -204,7 +204,7 @@ func runLlmctl(m *Machine, c *Ctx) {
 // llmctlLoad prints the kernel's load lines (governance.md §1.1) with the
 // reference's reason lines (§3.2).
 func llmctlLoad(g *governance.Governor, c *Ctx, args []string) {
-	req := parseLoadRequest(args)
+	req := llmParseLoad(args)
 	r := g.Load(c.Now(), req)
 	switch r.Path {
 	case governance.PathPolicy:
@@ -252,7 +252,7 @@ func llmctlPace(g *governance.Governor, c *Ctx, args []string) {
 	for _, fv := range fs {
 		v = fv.val
 	}
-	n, ok := parseU64(v)
+	n, ok := llmU64(v)
 	if !ok || g.SetPace(c.Now(), n) != nil {
 		c.Printf("[LLM] pace rejected scale=%s min=%d max=%d", v, governance.MinPace, governance.MaxPace)
 		return
@@ -265,7 +265,7 @@ func llmctlPace(g *governance.Governor, c *Ctx, args []string) {
 // parse is rejected with the field's reason.
 func llmctlRegister(g *governance.Governor, c *Ctx, args []string) {
 	fs := scanLLMFlags(args, "--id", "--size", "--ctx")
-	id := llmFlag(fs, "--id", parseStr).Or("model")
+	id := llmFlag(fs, "--id", llmStr).Or("model")
 	sizeTok, ctxTok := "0", "0"
 	for _, fv := range fs {
 		switch {
@@ -275,8 +275,8 @@ func llmctlRegister(g *governance.Governor, c *Ctx, args []string) {
 			ctxTok = fv.val
 		}
 	}
-	size, sizeOK := parseU64(sizeTok)
-	ctx, ctxOK := parseU64(ctxTok)
+	size, sizeOK := llmU64(sizeTok)
+	ctx, ctxOK := llmU64(ctxTok)
 	sizeOpt, ctxOpt := governance.Opt[uint64]{V: size, Set: sizeOK}, governance.Opt[uint64]{V: ctx, Set: ctxOK}
 	r, err := g.Register(c.Now(), id, sizeOpt, ctxOpt)
 	if errors.Is(err, governance.ErrPolicySize) {
@@ -292,13 +292,13 @@ func llmctlRegister(g *governance.Governor, c *Ctx, args []string) {
 	c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s", md.Name, md.Version, md.SizeKB, md.Ctx, md.State)
 }
 
-// downtimeMs is a swap's downtime in whole milliseconds, as the kernel prints it.
-func downtimeMs(ns uint64) uint64 { return ns / 1_000_000 }
+// llmDowntimeMs is a swap's downtime in whole milliseconds, as the kernel prints it.
+func llmDowntimeMs(ns uint64) uint64 { return ns / 1_000_000 }
 
 // llmctlSwap hot-swaps the active model, validating first (governance.md §3.2).
 func llmctlSwap(g *governance.Governor, c *Ctx, args []string) {
 	fs := scanLLMFlags(args, "--from", "--to")
-	r, err := g.Swap(c.Now(), llmFlag(fs, "--from", parseStr), llmFlag(fs, "--to", parseStr))
+	r, err := g.Swap(c.Now(), llmFlag(fs, "--from", llmStr), llmFlag(fs, "--to", llmStr))
 	if r.AutoRegistered {
 		md := r.AutoModel
 		c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s auto=1", md.Name, md.Version, md.SizeKB, md.Ctx, md.State)
@@ -320,14 +320,14 @@ func llmctlSwap(g *governance.Governor, c *Ctx, args []string) {
 	}
 	c.Advance(clock.FromNs(r.ValidateNs + r.DowntimeNs))
 	c.Printf("Hot-swap initiated: %s → %s", r.From, r.To)
-	c.Printf("Swap complete. Downtime: %dms", downtimeMs(r.DowntimeNs))
+	c.Printf("Swap complete. Downtime: %dms", llmDowntimeMs(r.DowntimeNs))
 	c.Printf("[LLM][SWAP] active=%s rollback=%s version=%d", r.To, r.From, r.Model.Version)
 }
 
 // llmctlRollback makes the rollback target (or --to X) active.
 func llmctlRollback(g *governance.Governor, c *Ctx, args []string) {
 	fs := scanLLMFlags(args, "--to")
-	to := llmFlag(fs, "--to", parseStr)
+	to := llmFlag(fs, "--to", llmStr)
 	r, err := g.Rollback(c.Now(), to)
 	if err != nil {
 		reason := governance.Reason(err)

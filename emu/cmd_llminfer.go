@@ -7,8 +7,8 @@ import (
 	"github.com/sisemu/sisemu/sched/clock"
 )
 
-// maxPromptWords is how many prompt words llminfer and llmstream keep.
-const maxPromptWords = 32
+// llmMaxPromptWords is how many prompt words llminfer and llmstream keep.
+const llmMaxPromptWords = 32
 
 func init() {
 	register(Command{
@@ -25,10 +25,10 @@ func init() {
 	})
 }
 
-// parseInferRequest splits llminfer/llmstream arguments into flags (which
+// llmParseInfer splits llminfer/llmstream arguments into flags (which
 // may appear anywhere and consume the next token) and prompt words (the
 // first 32 others, joined by one space).
-func parseInferRequest(args []string, stream bool) governance.InferRequest {
+func llmParseInfer(args []string, stream bool) governance.InferRequest {
 	known := []string{"--max-tokens"}
 	if stream {
 		known = append(known, "--chunk")
@@ -43,7 +43,7 @@ func parseInferRequest(args []string, stream bool) governance.InferRequest {
 			}
 		}
 		if !isFlag {
-			if len(words) < maxPromptWords {
+			if len(words) < llmMaxPromptWords {
 				words = append(words, args[i])
 			}
 			continue
@@ -51,7 +51,7 @@ func parseInferRequest(args []string, stream bool) governance.InferRequest {
 		if i+1 >= len(args) {
 			break
 		}
-		v, ok := parseU64(args[i+1])
+		v, ok := llmU64(args[i+1])
 		if ok && args[i] == "--max-tokens" {
 			req.MaxTokens = governance.Some(v)
 		} else if ok {
@@ -70,23 +70,23 @@ func runLLMInfer(m *Machine, c *Ctx, stream bool) {
 		return
 	}
 	defer m.gov.flush(c)
-	r := m.gov.g.Infer(c.Now(), parseInferRequest(c.Args, stream))
+	r := m.gov.g.Infer(c.Now(), llmParseInfer(c.Args, stream))
 	final := func() {
 		if stream {
 			c.Printf("[LLM][STREAM] infer id=%d tokens=%d latency_us=%d", r.ID, len(r.Tokens), r.LatencyUs())
 			return
 		}
 		c.Printf("[LLM] infer id=%d tokens=%d latency_us=%d", r.ID, len(r.Tokens), r.LatencyUs())
-		c.Println("[LLM] output: " + wrapTokens(r.Tokens))
+		c.Println("[LLM] output: " + llmWrapTokens(r.Tokens))
 	}
 	if r.Rejected {
 		c.Metric("llm_rejects", r.Rejects)
-		printBudgetReject(c, r)
+		llmPrintBudgetReject(c, r)
 		final()
 		return
 	}
 	for _, ch := range r.Chunks {
-		c.Println("[LLM][STREAM] chunk: " + wrapTokens(ch.Tokens))
+		c.Println("[LLM][STREAM] chunk: " + llmWrapTokens(ch.Tokens))
 		c.Metric("llm_stream_chunk_tokens", uint64(len(ch.Tokens)))
 	}
 	c.Advance(clock.FromNs(r.ActualNs))
@@ -120,7 +120,7 @@ func runLLMInfer(m *Machine, c *Ctx, stream bool) {
 		c.Metric("cbs_ai_server_count", uint64(st.Servers))
 	}
 	if r.Cut {
-		printBudgetReject(c, r)
+		llmPrintBudgetReject(c, r)
 	}
 	switch {
 	case r.WCETNs == 0:
@@ -133,15 +133,15 @@ func runLLMInfer(m *Machine, c *Ctx, stream bool) {
 	final()
 }
 
-// printBudgetReject prints the reference's rejection line (governance.md
+// llmPrintBudgetReject prints the reference's rejection line (governance.md
 // §3.2), which the kernel leaves out (Q4).
-func printBudgetReject(c *Ctx, r governance.InferResult) {
+func llmPrintBudgetReject(c *Ctx, r governance.InferResult) {
 	b := r.Reject
 	c.Printf("[LLM][BUDGET] rejected id=%d issued=%d requested=%d limit=%d period_ns=%d", r.ID, b.Issued, b.Requested, b.Limit, b.PeriodNs)
 }
 
-// wrapTokens renders tokens as ⟨t1⟩ ⟨t2⟩ ….
-func wrapTokens(toks []string) string {
+// llmWrapTokens renders tokens as ⟨t1⟩ ⟨t2⟩ ….
+func llmWrapTokens(toks []string) string {
 	var b strings.Builder
 	for i, t := range toks {
 		if i > 0 {
