@@ -265,8 +265,9 @@ type Scheduler struct {
 	nextSeq  uint64 // next record's Seq (from 1)
 	firstSeq uint64 // records below it were cleared
 
-	record bool
-	events []Event
+	record  bool
+	events  []Event
+	nevents uint64
 }
 
 // New returns an empty scheduler with deterministic mode off.
@@ -603,10 +604,15 @@ func (s *Scheduler) complete(id int, sv *server, j *job, t uint64) {
 }
 
 func (s *Scheduler) emit(k EventKind, id int, jk, at, v uint64) {
+	s.nevents++
 	if s.record {
 		s.events = append(s.events, Event{Kind: k, Server: id, K: jk, AtNs: at, Value: v})
 	}
 }
+
+// EventCount is the number of scheduling events processed so far (every
+// kind of Event, recorded or not).
+func (s *Scheduler) EventCount() uint64 { return s.nevents }
 
 // DrainEvents appends the recorded events to dst, oldest first, forgets
 // them and returns dst.
