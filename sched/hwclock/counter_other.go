@@ -1,0 +1,5 @@
+//go:build !(linux && arm64)
+
+package hwclock
+
+func platformCounter() counter { return newMonotonic() }
