@@ -324,10 +324,6 @@ func (g *Graph) AddOperator(spec OperatorSpec) (AddResult, error) {
 // schema_mismatch_count).
 func (g *Graph) Mismatches() uint64 { return g.mismatches }
 
-func (g *Graph) inReady(sp *OperatorSpec) bool {
-	return sp.In == NoChannel || (int(sp.In) < len(g.chans) && g.chans[sp.In].n > 0)
-}
-
 // runnable is §5.1.
 func (g *Graph) runnable(sp *OperatorSpec) bool {
 	if sp.In != NoChannel && (int(sp.In) >= len(g.chans) || g.chans[sp.In].n == 0) {
@@ -429,18 +425,20 @@ func (g *Graph) StepInto(now, cost clock.Ticks, res *StepResult) bool {
 // countStalls charges a backpressure stall to every other operator whose
 // input is ready but whose output channel is full, and to that channel.
 func (g *Graph) countStalls(chosen int) {
-	for i := range g.ops {
-		if i == chosen {
+	chans := g.chans
+	for _, e := range g.order {
+		if e.out == NoChannel || int(e.out) >= len(chans) || int(e.idx) == chosen {
 			continue
 		}
-		sp := &g.ops[i].spec
-		if sp.Out == NoChannel || int(sp.Out) >= len(g.chans) || !g.inReady(sp) {
+		c := &chans[e.out]
+		if c.n < c.capacity {
 			continue
 		}
-		if c := &g.chans[sp.Out]; c.full() {
-			c.stalls++
-			g.ops[i].stalls++
+		if e.in != NoChannel && (int(e.in) >= len(chans) || chans[e.in].n == 0) {
+			continue
 		}
+		c.stalls++
+		g.ops[e.idx].stalls++
 	}
 }
 

@@ -252,6 +252,11 @@ func (s *dataflowState) start(c *Ctx, n uint32) uint64 {
 	if s.m.sched.detOn() {
 		s.m.sched.runDetSlices(s.m, c, n)
 	} else {
+		if n > 1 && s.g.Next() >= 0 {
+			// Trace output runs to ~130 bytes a step: reserve it once
+			// rather than let the buffer double its way up.
+			c.out.Grow(int(min(n, 1<<18)) * 130)
+		}
 		for range n {
 			if !s.stepOne(c, 0) {
 				break
@@ -264,3 +269,9 @@ func (s *dataflowState) start(c *Ctx, n uint32) uint64 {
 	c.Println("CTRL: ran steps")
 	return s.executed - before
 }
+
+// Graph returns the machine's current dataflow graph (nil without one), so
+// Go tests can inspect what console commands built: channel items,
+// per-operator and per-channel metrics. Treat it as read-only; console
+// commands own its state.
+func (m *Machine) Graph() *dataflow.Graph { return m.dataflow.g }
