@@ -311,10 +311,12 @@ func llmctlSwap(g *governance.Governor, c *Ctx, args []string) {
 		switch {
 		case errors.Is(err, governance.ErrNotActive):
 			c.Printf("[LLM][SWAP] rejected from=%s active=%s reason=not_active", r.From, active)
+		case errors.Is(err, governance.ErrNoTarget):
+			c.Printf("[LLM][SWAP] rejected from=%s reason=no_target", r.From)
 		case errors.Is(err, governance.ErrHealth):
-			c.Printf("[LLM][SWAP] rejected to=%s reason=health_memory footprint_bytes=%d limit=%d state=failed", r.To, r.FootprintBytes, governance.HealthMaxBytes)
+			c.Printf("[LLM][SWAP] rejected from=%s to=%s reason=health_memory footprint_bytes=%d limit=%d state=failed", r.From, r.To, r.FootprintBytes, governance.HealthMaxBytes)
 		default:
-			c.Printf("[LLM][SWAP] rejected to=%s active=%s reason=%s", r.To, active, governance.Reason(err))
+			c.Printf("[LLM][SWAP] rejected from=%s to=%s reason=%s", r.From, r.To, governance.Reason(err))
 		}
 		return
 	}
