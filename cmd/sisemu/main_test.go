@@ -128,3 +128,17 @@ func TestUsageAndUnknownMode(t *testing.T) {
 		t.Fatalf("rc %d stderr %q", rc, errb.String())
 	}
 }
+
+func TestDiffCommandAgainstInProcessSisemu(t *testing.T) {
+	var out, errb bytes.Buffer
+	rc := run([]string{"diff", "--target", "sisemu", "--phase", "1"}, &out, &errb)
+	if rc != 0 || !strings.HasSuffix(out.String(), " different\n") || !strings.Contains(out.String(), "identical, 0 different") {
+		t.Fatalf("rc %d out %q err %q", rc, out.String(), errb.String())
+	}
+	for _, bad := range [][]string{{"diff"}, {"diff", "--target", "sisemu", "--eol", "x"}, {"diff", "--target", "sisemu", "--phase", "4"}} {
+		errb.Reset()
+		if rc := run(bad, &out, &errb); rc != 2 || errb.Len() == 0 {
+			t.Errorf("%v: rc %d stderr %q", bad, rc, errb.String())
+		}
+	}
+}
