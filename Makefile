@@ -9,7 +9,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2026.1
 
 help:
 	@echo "build       build bin/sisemu"
-	@echo "test        vet, race-checked tests of every package, arm64 shim tests under qemu-user"
+	@echo "test        vet, race-checked tests of every package, arm64 shim and transcript tests under qemu-user"
 	@echo "bench       run every benchmark (BENCHTIME=$(BENCHTIME))"
 	@echo "fuzz        a short pass (FUZZTIME=$(FUZZTIME)) over every fuzz target"
 	@echo "lint        go vet + staticcheck"
@@ -21,7 +21,8 @@ build:
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
-	@if [ -f .ci/arm64.sh ]; then bash .ci/arm64.sh; fi
+	bash .ci/arm64.sh
+	bash .ci/arm64-transcripts.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
