@@ -180,8 +180,21 @@ func runLlmctl(m *Machine, c *Ctx) {
 			names[i] = md.Name
 		}
 		c.Printf("Registry: [%s]", strings.Join(names, ", "))
+		var b []byte
 		for _, md := range models {
-			c.Printf("[LLM][REGISTRY] id=%s version=%d state=%s size_kb=%d ctx=%d", md.Name, md.Version, md.State, md.SizeKB, md.Ctx)
+			// Built by hand: list is the one registry command with a
+			// latency target (50 ms in the kernel suite), so no fmt here.
+			b = append(b[:0], "[LLM][REGISTRY] id="...)
+			b = append(b, md.Name...)
+			b = append(b, " version="...)
+			b = strconv.AppendUint(b, uint64(md.Version), 10)
+			b = append(b, " state="...)
+			b = append(b, md.State.String()...)
+			b = append(b, " size_kb="...)
+			b = strconv.AppendUint(b, md.SizeKB, 10)
+			b = append(b, " ctx="...)
+			b = strconv.AppendUint(b, uint64(md.Ctx), 10)
+			c.Println(string(b))
 		}
 	case "query":
 		id := llmFlag(scanLLMFlags(args, "--id"), "--id", llmStr).Or("model")

@@ -21,7 +21,7 @@ type govState struct {
 // starting rather than being extended.
 func (s *govState) init(m *Machine, seed uint64) error {
 	_ = seed // governance makes no random choices
-	g, err := governance.New(governance.Options{})
+	g, err := governance.New(governance.Options{RecordEvents: m.opts.AuditPath != ""})
 	if err != nil {
 		return err
 	}

@@ -158,6 +158,9 @@ type Options struct {
 	// copies of (model & 0xFF); tests use it to avoid hashing 128 MiB.
 	// Nil means the real computation.
 	HashBytes func(model uint32, size uint64) [32]byte
+	// RecordEvents queues one audit.Event per decision for Drain. Off, no
+	// events are built (nobody would make them durable).
+	RecordEvents bool
 }
 
 // Governor is the LLM governance state of one machine: the LLM's timing
@@ -275,6 +278,9 @@ func (g *Governor) Drain() []audit.Event {
 }
 
 func (g *Governor) emit(kind string, tsNs uint64, fields ...audit.Field) {
+	if !g.opts.RecordEvents {
+		return
+	}
 	g.events = append(g.events, audit.Event{Kind: kind, TsNs: tsNs, Fields: fields})
 }
 
@@ -403,20 +409,22 @@ func (g *Governor) Load(now clock.Ticks, req LoadRequest) LoadResult {
 		status = StatusReject
 	}
 	g.record(AuditEntry{Op: OpLoad, WCETCycles: g.wcetCycles, PeriodNs: g.periodNs, Status: status, TsNs: ts})
-	fields := []audit.Field{f("path", pathName(r.Path)), f("ok", r.OK), f("status", uint64(status)),
-		f("wcet_cycles", g.wcetCycles), f("period_ns", g.periodNs)}
-	if req.Model.Set {
-		fields = append(fields, f("model", uint64(req.Model.V)))
+	if g.opts.RecordEvents {
+		fields := []audit.Field{f("path", pathName(r.Path)), f("ok", r.OK), f("status", uint64(status)),
+			f("wcet_cycles", g.wcetCycles), f("period_ns", g.periodNs)}
+		if req.Model.Set {
+			fields = append(fields, f("model", uint64(req.Model.V)))
+		}
+		switch {
+		case r.HashMismatch:
+			fields = append(fields, f("reason", "hash_mismatch"))
+		case r.StoreFull:
+			fields = append(fields, f("reason", "store_full"))
+		case len(r.MetaRejects) > 0:
+			fields = append(fields, f("reason", "meta_"+r.MetaRejects[0].Field))
+		}
+		g.emit("load", ts, fields...)
 	}
-	switch {
-	case r.HashMismatch:
-		fields = append(fields, f("reason", "hash_mismatch"))
-	case r.StoreFull:
-		fields = append(fields, f("reason", "store_full"))
-	case len(r.MetaRejects) > 0:
-		fields = append(fields, f("reason", "meta_"+r.MetaRejects[0].Field))
-	}
-	g.emit("load", ts, fields...)
 	if r.OK && req.RegistryID.Set {
 		size := uint64(0)
 		if req.SizeBytes.Set {

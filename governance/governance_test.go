@@ -12,7 +12,7 @@ import (
 
 func newGov(t testing.TB) *Governor {
 	t.Helper()
-	g, err := New(Options{})
+	g, err := New(Options{RecordEvents: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,8 +82,24 @@ type InferResult struct {
 func (r InferResult) LatencyUs() uint64 { return r.ActualNs / 1000 }
 
 // Tokenize splits a prompt into the model's tokens: maximal runs of bytes
-// above 0x20, at most limit of them, each normalised byte by byte.
+// above 0x20, at most limit of them, each normalised byte by byte. The
+// tokens share one allocation.
 func Tokenize(prompt string, limit uint64) []string {
+	norm := make([]byte, len(prompt))
+	for k := 0; k < len(prompt); k++ {
+		c := prompt[k]
+		switch {
+		case c <= 0x20:
+			c = ' '
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		default:
+			c = '?'
+		}
+		norm[k] = c
+	}
+	all := string(norm)
 	var out []string
 	for i := 0; i < len(prompt) && uint64(len(out)) < limit; {
 		if prompt[i] <= 0x20 {
@@ -94,19 +110,10 @@ func Tokenize(prompt string, limit uint64) []string {
 		for j < len(prompt) && prompt[j] > 0x20 {
 			j++
 		}
-		b := make([]byte, j-i)
-		for k := i; k < j; k++ {
-			c := prompt[k]
-			switch {
-			case c >= 'A' && c <= 'Z':
-				c += 'a' - 'A'
-			case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			default:
-				c = '?'
-			}
-			b[k-i] = c
+		if out == nil {
+			out = make([]string, 0, min(limit, uint64(len(prompt)/2+1)))
 		}
-		out = append(out, string(b))
+		out = append(out, all[i:j])
 		i = j
 	}
 	return out
@@ -195,17 +202,19 @@ func (g *Governor) Infer(now clock.Ticks, req InferRequest) InferResult {
 	}
 	g.record(AuditEntry{Op: op, PromptLen: r.PromptLen, Tokens: n, WCETCycles: g.wcetCycles, PeriodNs: g.periodNs, Status: r.Status, TsNs: r.EndNs})
 	g.recordInfer(InferRecord{ID: r.ID, Stream: req.Stream, Tokens: n, LatencyUs: r.LatencyUs(), Status: r.Status})
-	fields := []audit.Field{f("op", kind), f("id", r.ID), f("prompt_len", r.PromptLen), f("cap", r.Cap),
-		f("tokens", n), f("actual_ns", r.ActualNs), f("wcet_ns", r.WCETNs), f("status", uint64(r.Status)),
-		f("issued", g.issued), f("limit", g.limit), f("period_ns", g.periodNs)}
-	if req.Stream {
-		fields = append(fields, f("chunks", uint64(len(r.Chunks))), f("pace_percent", uint64(r.PaceAfter)))
-	}
-	if r.Rejected {
-		fields = append(fields, f("reason", "budget"), f("requested", r.Reject.Requested))
-		g.emit("reject", r.EndNs, fields...)
-	} else {
-		g.emit(kind, r.EndNs, fields...)
+	if g.opts.RecordEvents {
+		fields := []audit.Field{f("op", kind), f("id", r.ID), f("prompt_len", r.PromptLen), f("cap", r.Cap),
+			f("tokens", n), f("actual_ns", r.ActualNs), f("wcet_ns", r.WCETNs), f("status", uint64(r.Status)),
+			f("issued", g.issued), f("limit", g.limit), f("period_ns", g.periodNs)}
+		if req.Stream {
+			fields = append(fields, f("chunks", uint64(len(r.Chunks))), f("pace_percent", uint64(r.PaceAfter)))
+		}
+		if r.Rejected {
+			fields = append(fields, f("reason", "budget"), f("requested", r.Reject.Requested))
+			g.emit("reject", r.EndNs, fields...)
+		} else {
+			g.emit(kind, r.EndNs, fields...)
+		}
 	}
 	return r
 }
