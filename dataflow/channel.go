@@ -1,5 +1,18 @@
 package dataflow
 
+// slot is an item as a channel stores it: pointer-free, so moving items
+// between rings needs no GC write barriers and the rings are never
+// scanned. A tensor lives in the graph's tensor table; tref indexes it (0:
+// the default scalar tensor [scalar]).
+type slot struct {
+	lineage uint64
+	born    uint64
+	scalar  float32
+	schema  uint32
+	tref    uint32
+	quality uint16
+}
+
 // channel is a bounded FIFO of items. The ring grows by doubling up to the
 // requested capacity, so a 65535-slot channel costs memory only once it is
 // actually filled.
@@ -8,7 +21,7 @@ type channel struct {
 	capacity uint32
 	head     uint32 // index of the oldest item in buf
 	mask     uint32 // len(buf)-1
-	buf      []Item
+	buf      []slot
 	schema   uint32 // bound schema, 0 = none
 	traced   uint32 // last depth printed by a ch_depth trace
 
@@ -26,11 +39,23 @@ func newChannel(capacity uint32) channel {
 
 func (c *channel) full() bool { return c.n >= c.capacity }
 
-func (c *channel) push(it Item) {
+func (c *channel) push(it slot) {
+	*c.reserve() = it
+	c.commit()
+}
+
+// reserve returns the slot the next push will fill, so producers can
+// write an item in place (building it elsewhere and copying it costs a
+// store-forwarding stall per item).
+func (c *channel) reserve() *slot {
 	if c.n == uint32(len(c.buf)) {
 		c.grow()
 	}
-	c.buf[(c.head+c.n)&c.mask] = it
+	return &c.buf[(c.head+c.n)&c.mask]
+}
+
+// commit completes a push into the reserved slot.
+func (c *channel) commit() {
 	c.n++
 	if c.n > c.highWater {
 		c.highWater = c.n
@@ -38,13 +63,19 @@ func (c *channel) push(it Item) {
 	c.enqueued++
 }
 
-func (c *channel) pop() Item {
-	i := c.head & c.mask
-	it := c.buf[i]
-	c.buf[i].T = nil // drop the tensor reference
-	c.head = (i + 1) & c.mask
+// front returns the oldest item in place (the channel must be non-empty).
+func (c *channel) front() *slot { return &c.buf[c.head&c.mask] }
+
+// drop removes the oldest item.
+func (c *channel) drop() {
+	c.head = (c.head + 1) & c.mask
 	c.n--
 	c.dequeued++
+}
+
+func (c *channel) pop() slot {
+	it := *c.front()
+	c.drop()
 	return it
 }
 
@@ -53,7 +84,7 @@ func (c *channel) grow() {
 	if len(c.buf) > 0 {
 		size = 2 * len(c.buf)
 	}
-	nb := make([]Item, size)
+	nb := make([]slot, size)
 	mask := uint32(len(c.buf) - 1)
 	for i := uint32(0); i < c.n; i++ {
 		nb[i] = c.buf[(c.head+i)&mask]
@@ -61,9 +92,9 @@ func (c *channel) grow() {
 	c.buf, c.head, c.mask = nb, 0, uint32(size-1)
 }
 
-// items returns the queued items, oldest first.
-func (c *channel) items() []Item {
-	out := make([]Item, c.n)
+// slots returns the queued items, oldest first.
+func (c *channel) slots() []slot {
+	out := make([]slot, c.n)
 	mask := uint32(len(c.buf) - 1)
 	for i := uint32(0); i < c.n; i++ {
 		out[i] = c.buf[(c.head+i)&mask]

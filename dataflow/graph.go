@@ -3,6 +3,7 @@ package dataflow
 import (
 	"fmt"
 
+	"github.com/sisemu/sisemu/dataflow/tensor"
 	"github.com/sisemu/sisemu/sched/clock"
 )
 
@@ -157,6 +158,11 @@ const (
 type selEntry struct {
 	in, out uint16
 	idx     int32
+	// inC and outC point at the operator's channels (nil: none); dead
+	// marks an index at or beyond the channel count. Rebuilt by relink
+	// whenever channels or operators are added.
+	inC, outC *channel
+	dead      bool
 }
 
 type operator struct {
@@ -190,6 +196,11 @@ type Graph struct {
 	failedN    uint64
 	steps      uint64
 	failed     []FailedItem
+
+	// tensors holds the tensors of items in flight; slot.tref indexes it
+	// (entry 0 unused). freeT lists reusable entries.
+	tensors []*tensor.Tensor
+	freeT   []uint32
 }
 
 // New returns an empty graph.
@@ -231,6 +242,7 @@ func (g *Graph) AddChannel(capacity uint32) (uint16, error) {
 		return 0, fmt.Errorf("%w: %d channels", ErrChannelLimit, len(g.chans))
 	}
 	g.chans = append(g.chans, newChannel(capacity))
+	g.relink()
 	return uint16(len(g.chans) - 1), nil
 }
 
@@ -316,6 +328,7 @@ func (g *Graph) AddOperator(spec OperatorSpec) (AddResult, error) {
 	g.order = append(g.order, selEntry{})
 	copy(g.order[pos+1:], g.order[pos:])
 	g.order[pos] = selEntry{in: spec.In, out: spec.Out, idx: int32(idx)}
+	g.relink()
 	res.Index = idx
 	return res, nil
 }
@@ -348,22 +361,37 @@ func (g *Graph) Runnable(i int) bool {
 // Next returns the insertion index of the operator the next step would run
 // (§5.2), or -1 when nothing is runnable.
 func (g *Graph) Next() int {
-	chans := g.chans
-	for _, e := range g.order {
-		if e.in != NoChannel && (int(e.in) >= len(chans) || chans[e.in].n == 0) {
+	for i := range g.order {
+		e := &g.order[i]
+		if e.dead || (e.inC != nil && e.inC.n == 0) || (e.outC != nil && e.outC.n >= e.outC.capacity) {
 			continue
-		}
-		if e.out != NoChannel {
-			if int(e.out) >= len(chans) {
-				continue
-			}
-			if c := &chans[e.out]; c.n >= c.capacity {
-				continue
-			}
 		}
 		return int(e.idx)
 	}
 	return -1
+}
+
+// relink refreshes the channel pointers of the selection order (the
+// channel slice may have moved, or a missing channel may now exist).
+func (g *Graph) relink() {
+	for i := range g.order {
+		e := &g.order[i]
+		e.inC, e.outC, e.dead = nil, nil, false
+		if e.in != NoChannel {
+			if int(e.in) < len(g.chans) {
+				e.inC = &g.chans[e.in]
+			} else {
+				e.dead = true
+			}
+		}
+		if e.out != NoChannel {
+			if int(e.out) < len(g.chans) {
+				e.outC = &g.chans[e.out]
+			} else {
+				e.dead = true
+			}
+		}
+	}
 }
 
 // Step runs one step (§5.3) at time now: selects the operator, reports the
@@ -425,16 +453,10 @@ func (g *Graph) StepInto(now, cost clock.Ticks, res *StepResult) bool {
 // countStalls charges a backpressure stall to every other operator whose
 // input is ready but whose output channel is full, and to that channel.
 func (g *Graph) countStalls(chosen int) {
-	chans := g.chans
-	for _, e := range g.order {
-		if e.out == NoChannel || int(e.out) >= len(chans) || int(e.idx) == chosen {
-			continue
-		}
-		c := &chans[e.out]
-		if c.n < c.capacity {
-			continue
-		}
-		if e.in != NoChannel && (int(e.in) >= len(chans) || chans[e.in].n == 0) {
+	for i := range g.order {
+		e := &g.order[i]
+		c := e.outC
+		if c == nil || e.dead || c.n < c.capacity || int(e.idx) == chosen || (e.inC != nil && e.inC.n == 0) {
 			continue
 		}
 		c.stalls++
@@ -442,20 +464,94 @@ func (g *Graph) countStalls(chosen int) {
 	}
 }
 
-func (g *Graph) push(ch uint16, it Item) {
+func (g *Graph) push(ch uint16, it slot) {
+	*g.reserve(ch) = it
+	g.commit(ch)
+}
+
+func (g *Graph) reserve(ch uint16) *slot { return g.chans[ch].reserve() }
+
+func (g *Graph) commit(ch uint16) {
 	c := &g.chans[ch]
-	c.push(it)
+	c.commit()
 	if c.n == c.capacity {
 		g.nfull++
 	}
 }
 
-func (g *Graph) pop(ch uint16) Item {
+func (g *Graph) pop(ch uint16) slot {
 	c := &g.chans[ch]
 	if c.n == c.capacity {
 		g.nfull--
 	}
 	return c.pop()
+}
+
+// move is an identity transform: the oldest item of in goes to out,
+// copied ring to ring.
+func (g *Graph) move(in, out uint16, schema uint32) {
+	src := &g.chans[in]
+	if src.n == src.capacity {
+		g.nfull--
+	}
+	dst := g.reserve(out)
+	*dst = *src.front()
+	if schema != 0 {
+		dst.schema = schema
+	}
+	src.drop()
+	g.commit(out)
+}
+
+// item converts a stored slot to the public form.
+func (g *Graph) item(s slot) Item {
+	it := Item{Lineage: s.lineage, Schema: s.schema, Quality: s.quality, Born: clock.Ticks(s.born), Scalar: s.scalar}
+	if s.tref != 0 {
+		it.T = g.tensors[s.tref]
+	}
+	return it
+}
+
+// store converts a public item back to a slot, reusing tref's table entry
+// (0: none yet) and releasing it when the item no longer has a tensor.
+func (g *Graph) store(it Item, tref uint32) slot {
+	s := slot{lineage: it.Lineage, born: uint64(it.Born), scalar: it.Scalar, schema: it.Schema, quality: it.Quality}
+	switch {
+	case it.T != nil && tref != 0:
+		g.tensors[tref] = it.T
+		s.tref = tref
+	case it.T != nil:
+		if n := len(g.freeT); n > 0 {
+			s.tref = g.freeT[n-1]
+			g.freeT = g.freeT[:n-1]
+			g.tensors[s.tref] = it.T
+		} else {
+			if len(g.tensors) == 0 {
+				g.tensors = append(g.tensors, nil)
+			}
+			s.tref = uint32(len(g.tensors))
+			g.tensors = append(g.tensors, it.T)
+		}
+	case tref != 0:
+		g.release(tref)
+	}
+	return s
+}
+
+// release frees a tensor table entry.
+func (g *Graph) release(tref uint32) {
+	if tref != 0 {
+		g.tensors[tref] = nil
+		g.freeT = append(g.freeT, tref)
+	}
+}
+
+// take converts a slot leaving the graph (sink, failure) to an item and
+// frees its tensor entry.
+func (g *Graph) take(s slot) Item {
+	it := g.item(s)
+	g.release(s.tref)
+	return it
 }
 
 func (g *Graph) fail(op *operator, it Item, err error) error {
@@ -467,25 +563,37 @@ func (g *Graph) fail(op *operator, it Item, err error) error {
 	return err
 }
 
-// run is the effect of one run (§5.5, reference).
+// run is the effect of one run (§5.5, reference). Operators without a
+// function move slots without converting them.
 func (g *Graph) run(op *operator, now clock.Ticks) error {
 	sp := &op.spec
 	switch op.kind {
 	case kindSource:
-		it := Item{Lineage: g.seq, Schema: sp.OutSchema, Quality: DefaultQuality, Born: now, Scalar: float32(g.seq)}
+		seq := g.seq
 		g.seq++
 		g.produced++
-		if sp.Fn != nil {
-			var err error
-			if it, err = sp.Fn(it); err != nil {
-				return g.fail(op, it, err)
-			}
+		if sp.Fn == nil {
+			s := g.reserve(sp.Out)
+			*s = slot{lineage: seq, born: uint64(now), scalar: float32(seq), schema: sp.OutSchema, quality: DefaultQuality}
+			g.commit(sp.Out)
+			op.itemsOut++
+			return nil
 		}
-		g.push(sp.Out, it)
+		it, err := sp.Fn(Item{Lineage: seq, Schema: sp.OutSchema, Quality: DefaultQuality, Born: now, Scalar: float32(seq)})
+		if err != nil {
+			return g.fail(op, it, err)
+		}
+		g.push(sp.Out, g.store(it, 0))
 		op.itemsOut++
 	case kindSink:
-		it := g.pop(sp.In)
+		s := g.pop(sp.In)
 		op.itemsIn++
+		if sp.Fn == nil && !sp.Collect {
+			g.release(s.tref)
+			g.consumed++
+			return nil
+		}
+		it := g.take(s)
 		if sp.Fn != nil {
 			if _, err := sp.Fn(it); err != nil {
 				return g.fail(op, it, err)
@@ -496,19 +604,26 @@ func (g *Graph) run(op *operator, now clock.Ticks) error {
 			op.sink = append(op.sink, it)
 		}
 	case kindTransform:
-		it := g.pop(sp.In)
 		op.itemsIn++
-		if sp.Fn != nil {
-			out, err := sp.Fn(it)
+		if sp.Fn == nil {
+			g.move(sp.In, sp.Out, sp.OutSchema)
+			op.itemsOut++
+			return nil
+		}
+		s := g.pop(sp.In)
+		{
+			in := g.item(s)
+			out, err := sp.Fn(in)
 			if err != nil {
-				return g.fail(op, it, err)
+				g.release(s.tref)
+				return g.fail(op, in, err)
 			}
-			it = out
+			s = g.store(out, s.tref)
 		}
 		if sp.OutSchema != 0 {
-			it.Schema = sp.OutSchema
+			s.schema = sp.OutSchema
 		}
-		g.push(sp.Out, it)
+		g.push(sp.Out, s)
 		op.itemsOut++
 	}
 	return nil
@@ -633,7 +748,12 @@ func (g *Graph) ChannelItems(ch uint16) []Item {
 	if int(ch) >= len(g.chans) {
 		return nil
 	}
-	return g.chans[ch].items()
+	slots := g.chans[ch].slots()
+	out := make([]Item, len(slots))
+	for i, s := range slots {
+		out[i] = g.item(s)
+	}
+	return out
 }
 
 // Operator returns the spec of the operator at insertion index i.

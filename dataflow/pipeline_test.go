@@ -87,12 +87,10 @@ func graphItems(n uint64) uint64 {
 	g.AddOperator(OperatorSpec{ID: 1, In: 0, Out: 1, Priority: 10})
 	g.AddOperator(OperatorSpec{ID: 2, In: 1, Out: 2, Priority: 10})
 	g.AddOperator(OperatorSpec{ID: 3, In: 2, Out: NoChannel, Priority: 10})
-	var now uint64
-	for g.consumed < n {
-		r, _ := g.Step(0, 0)
-		now += uint64(r.Cost)
-	}
-	return g.consumed + now*0
+	// Equal priorities, later-added first: every item takes exactly four
+	// steps (source, transform, transform, sink).
+	g.Run(0, 4*n, 0)
+	return g.consumed
 }
 
 // goroutineItems is the plain Go baseline: four goroutines joined by
