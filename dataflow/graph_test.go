@@ -434,3 +434,68 @@ func TestNewOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSlot(t *testing.T) {
+	var s Slot
+	if _, err := s.Run(0, 5, 0); !errors.Is(err, ErrNoGraph) || s.Graph() != nil {
+		t.Fatalf("empty slot: %v", err)
+	}
+	g, err := s.Create(Options{})
+	if err != nil || s.Graph() != g {
+		t.Fatal(err)
+	}
+	mustChan(t, g, 2)
+	mustOp(t, g, OperatorSpec{ID: 1, In: NoChannel, Out: 0})
+	if r, err := s.Run(0, 5, 0); err != nil || r.Steps != 2 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	s.Destroy()
+	if _, err := s.Run(0, 5, 0); !errors.Is(err, ErrNoGraph) {
+		t.Fatal("destroy kept the graph")
+	}
+	if _, err := s.Create(Options{MaxOperators: -1}); !errors.Is(err, ErrOptions) || s.Graph() != nil {
+		t.Fatal("bad create changed the slot")
+	}
+}
+
+// TestTensorTableTracksItemsInFlight: tensors of consumed or failed items
+// are released; the table holds exactly the tensors still queued.
+func TestTensorTableTracksItemsInFlight(t *testing.T) {
+	src := SourceFunc(func(l uint64) (*tensor.Tensor, error) { return tensor.New([]int{2}, []float32{float32(l), 1}) })
+	bad := errors.New("odd")
+	flaky := func(in Item) (Item, error) {
+		if in.Lineage%3 == 1 {
+			return in, bad
+		}
+		in.T = tensor.ReLU(in.T)
+		return in, nil
+	}
+	drop := func(in Item) (Item, error) { in.T = nil; in.Scalar = 7; return in, nil }
+	g, _, err := Pipeline(Options{}, 5, src, flaky, drop, Map(tensor.GELU))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []uint64{1, 2, 3, 7, 50, 3} {
+		g.Run(0, n, 0)
+		live := 0
+		for _, tt := range g.tensors {
+			if tt != nil {
+				live++
+			}
+		}
+		var withTensor int
+		for ch := range uint16(g.NumChannels()) {
+			for _, it := range g.ChannelItems(ch) {
+				if it.T != nil {
+					withTensor++
+				}
+			}
+		}
+		if live != withTensor || len(g.tensors) > 1+4*5 {
+			t.Fatalf("after %d steps: %d live tensors, %d queued items with tensors, table %d", n, live, withTensor, len(g.tensors))
+		}
+	}
+	if items, _ := g.SinkItems(3 + 1); len(items) == 0 || items[0].T == nil || items[0].T.Data()[0] != tensor.GELU(tensor.Scalar1(7)).Data()[0] {
+		t.Fatalf("sink items %+v", items)
+	}
+}

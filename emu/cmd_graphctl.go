@@ -54,7 +54,7 @@ func runGraphctl(m *Machine, c *Ctx) {
 		graphctlStart(s, c, args)
 	case "destroy":
 		// §7 row 2: the slot really empties.
-		s.g = nil
+		s.slot.Destroy()
 		c.Println("[GRAPH] Graph destroyed")
 		c.Done()
 	case "det", "deterministic":
@@ -308,11 +308,12 @@ func graphctlDet(s *dataflowState, c *Ctx, args []string) {
 
 // graphctlStats: §3.7 (METRIC lines ignore the switch).
 func graphctlStats(s *dataflowState, c *Ctx) {
-	if s.g == nil {
+	g := s.slot.Graph()
+	if g == nil {
 		c.Println("GRAPH: no active graph")
 		return
 	}
-	ops, chs := uint64(s.g.NumOperators()), uint64(s.g.NumChannels())
+	ops, chs := uint64(g.NumOperators()), uint64(g.NumChannels())
 	c.Printf("GRAPH: counts ops=%d channels=%d", ops, chs)
 	c.MetricAlways("graph_stats_ops", ops)
 	c.MetricAlways("graph_stats_channels", chs)
@@ -334,11 +335,12 @@ func schemaOrNone(s uint32, none string) string {
 
 // graphctlShow: §3.8.
 func graphctlShow(s *dataflowState, c *Ctx) {
-	if s.g == nil {
+	g := s.slot.Graph()
+	if g == nil {
 		c.Println("[GRAPH] no active graph")
 		return
 	}
-	st := s.g.Status()
+	st := g.Status()
 	c.Println("GRAPH EXPORT")
 	c.Printf("channels=%d ops=%d", len(st.Channels), len(st.Operators))
 	c.Println("CHANNELS:")
@@ -356,11 +358,12 @@ func graphctlShow(s *dataflowState, c *Ctx) {
 
 // graphctlExportJSON: §3.9, one line.
 func graphctlExportJSON(s *dataflowState, c *Ctx) {
-	if s.g == nil {
+	g := s.slot.Graph()
+	if g == nil {
 		c.Println("[GRAPH] no active graph")
 		return
 	}
-	st := s.g.Status()
+	st := g.Status()
 	var b strings.Builder
 	b.WriteString(`{"channels":[`)
 	for i, ch := range st.Channels {

@@ -22,7 +22,7 @@ import (
 //   - graph returns the current graph (nil without one) for read-only use.
 type dataflowState struct {
 	m      *Machine
-	g      *dataflow.Graph
+	slot   dataflow.Slot
 	tokens dataflow.Tokens
 
 	// hint is `graphctl create --num-operators N`, handed to the next
@@ -59,10 +59,10 @@ func (s *dataflowState) init(m *Machine, seed uint64) error {
 }
 
 // hasGraph reports whether a graph exists.
-func (s *dataflowState) hasGraph() bool { return s.g != nil }
+func (s *dataflowState) hasGraph() bool { return s.slot.Graph() != nil }
 
 // graph returns the current graph, nil without one.
-func (s *dataflowState) graph() *dataflow.Graph { return s.g }
+func (s *dataflowState) graph() *dataflow.Graph { return s.slot.Graph() }
 
 // lastStepCost is the modelled cost of the last step stepOne ran.
 func (s *dataflowState) lastStepCost() clock.Ticks { return s.lastCost }
@@ -72,7 +72,8 @@ func (s *dataflowState) lastStepCost() clock.Ticks { return s.lastCost }
 // cost (0: the operator's own or 64 ticks), and reports whether anything
 // ran. It does not advance the clock.
 func (s *dataflowState) stepOne(c *Ctx, cost clock.Ticks) bool {
-	if s.g == nil || !s.g.StepInto(c.Now(), cost, &s.res) {
+	g := s.slot.Graph()
+	if g == nil || !g.StepInto(c.Now(), cost, &s.res) {
 		return false
 	}
 	r := &s.res
@@ -142,21 +143,20 @@ func (s *dataflowState) execFrame(c *Ctx, b []byte) (uint64, error) {
 	if !f.Cmd.Graph() {
 		return 0, errNoHandler
 	}
-	if f.Cmd != dataflow.CmdCreateGraph && s.g == nil {
+	g := s.slot.Graph()
+	if f.Cmd != dataflow.CmdCreateGraph && g == nil {
 		return 0, dataflow.ErrNoGraph
 	}
 	switch f.Cmd {
 	case dataflow.CmdCreateGraph:
-		g, err := dataflow.New(dataflow.Options{OperatorsHint: s.hint})
-		if err != nil {
+		if _, err := s.slot.Create(dataflow.Options{OperatorsHint: s.hint}); err != nil {
 			return 0, err
 		}
-		s.g = g
 		s.m.sched.resetForNewGraph(c.Now())
 		c.Println("CTRL: graph created")
 		s.statsMetrics(c)
 	case dataflow.CmdAddChannel:
-		if _, err := s.g.AddChannel(uint32(f.Capacity)); err != nil {
+		if _, err := g.AddChannel(uint32(f.Capacity)); err != nil {
 			if errors.Is(err, dataflow.ErrChannelLimit) {
 				c.Metric("graph_add_channel_overflow", 1)
 			}
@@ -183,14 +183,16 @@ func (s *dataflowState) execFrame(c *Ctx, b []byte) (uint64, error) {
 // statsMetrics prints the two graph_stats METRIC lines of a successful
 // graph frame.
 func (s *dataflowState) statsMetrics(c *Ctx) {
-	c.Metric("graph_stats_ops", uint64(s.g.NumOperators()))
-	c.Metric("graph_stats_channels", uint64(s.g.NumChannels()))
+	g := s.slot.Graph()
+	c.Metric("graph_stats_ops", uint64(g.NumOperators()))
+	c.Metric("graph_stats_channels", uint64(g.NumChannels()))
 }
 
 // addOperator is the body of frames 0x03 and 0x05 after the begin line
 // (§3.3; reference rows 10–12 of §7).
 func (s *dataflowState) addOperator(c *Ctx, w dataflow.WireOp) error {
-	nch := s.g.NumChannels()
+	g := s.slot.Graph()
+	nch := g.NumChannels()
 	typed := ""
 	if w.Typed {
 		typed = "typed "
@@ -206,7 +208,7 @@ func (s *dataflowState) addOperator(c *Ctx, w dataflow.WireOp) error {
 	} else {
 		c.Println("CTRL: inserting operator")
 	}
-	_, err := s.g.AddOperator(w.Spec())
+	_, err := g.AddOperator(w.Spec())
 	var se *dataflow.SchemaError
 	switch {
 	case err == nil:
@@ -252,7 +254,7 @@ func (s *dataflowState) start(c *Ctx, n uint32) uint64 {
 	if s.m.sched.detOn() {
 		s.m.sched.runDetSlices(s.m, c, n)
 	} else {
-		if n > 1 && s.g.Next() >= 0 {
+		if n > 1 && s.slot.Graph().Next() >= 0 {
 			// Trace output runs to ~130 bytes a step: reserve it once
 			// rather than let the buffer double its way up.
 			c.out.Grow(int(min(n, 1<<18)) * 130)
@@ -274,4 +276,4 @@ func (s *dataflowState) start(c *Ctx, n uint32) uint64 {
 // Go tests can inspect what console commands built: channel items,
 // per-operator and per-channel metrics. Treat it as read-only; console
 // commands own its state.
-func (m *Machine) Graph() *dataflow.Graph { return m.dataflow.g }
+func (m *Machine) Graph() *dataflow.Graph { return m.dataflow.slot.Graph() }
