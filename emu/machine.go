@@ -3,6 +3,7 @@ package emu
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 
 	"go.uber.org/zap"
@@ -199,13 +200,23 @@ func (m *Machine) Exec(line string) Result {
 func (m *Machine) catchUp(c *Ctx) {
 	target := m.Now()
 	if m.opts.Clock != nil {
-		real := m.opts.Clock.Now() - m.realOrigin
-		if m.opts.Clock.Frequency() != clock.Hz && m.opts.Clock.Frequency() != 0 {
-			real = clock.Ticks(uint64(real) * clock.Hz / m.opts.Clock.Frequency())
-		}
-		target = max(target, real)
+		target = max(target, rescale(m.opts.Clock.Now()-m.realOrigin, m.opts.Clock.Frequency()))
 	}
 	m.advanceTo(target, c)
+}
+
+// rescale converts a count of a freq-Hz counter to 62.5 MHz ticks, in 128
+// bits so that hours of a 1 GHz counter do not overflow.
+func rescale(t clock.Ticks, freq uint64) clock.Ticks {
+	if freq == 0 || freq == clock.Hz {
+		return t
+	}
+	hi, lo := bits.Mul64(uint64(t), clock.Hz)
+	if hi >= freq {
+		return clock.Ticks(^uint64(0))
+	}
+	q, _ := bits.Div64(hi, lo, freq)
+	return clock.Ticks(q)
 }
 
 // Advance moves virtual time forward by d outside any command (vclock-like

@@ -171,3 +171,28 @@ func TestTimersFireInTimeOrderTiesBySourceOrder(t *testing.T) {
 		t.Fatalf("fired %s", got)
 	}
 }
+
+// stepClock is a real-time source a test moves by hand, at 1 GHz.
+type stepClock struct{ ns uint64 }
+
+func (s *stepClock) Now() clock.Ticks  { return clock.Ticks(s.ns) }
+func (s *stepClock) Frequency() uint64 { return 1_000_000_000 }
+
+func TestMachineFollowsARealClock(t *testing.T) {
+	src := &stepClock{ns: 5_000_000_000} // the source's origin is wherever it is at boot
+	m := MustNew(Options{Clock: src})
+	if out := m.Exec("vclock").Output; out != "[VCLOCK] ticks=0 ns=0\n" {
+		t.Fatalf("at boot: %q", out)
+	}
+	src.ns += 2_000_000_000 // two real seconds pass
+	if out := m.Exec("vclock").Output; out != "[VCLOCK] ticks=125000000 ns=2000000000\n" {
+		t.Fatalf("after 2 s: %q", out)
+	}
+	// Virtual costs already ahead of real time are kept: time never goes back.
+	if out := m.Exec("vclock").Output; out != "[VCLOCK] ticks=125062500 ns=2001000000\n" {
+		t.Fatalf("next line: %q", out)
+	}
+	if got := rescale(clock.Ticks(3600_000_000_000), 1_000_000_000); got != 3600*clock.Second {
+		t.Fatalf("an hour of ns: %d", got)
+	}
+}

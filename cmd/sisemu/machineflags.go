@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/sisemu/sisemu/emu"
+	"github.com/sisemu/sisemu/sched/hwclock"
 )
 
 // machineFlags are the flags every mode that builds a machine shares.
@@ -17,6 +18,7 @@ type machineFlags struct {
 	audit    string
 	logFile  string
 	logLevel string
+	clock    string
 }
 
 func (f *machineFlags) register(fs *flag.FlagSet) {
@@ -24,12 +26,22 @@ func (f *machineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.audit, "audit", "", "durable governance audit journal (JSON lines, hash-chained)")
 	fs.StringVar(&f.logFile, "log", "", "write structured logs (JSON) to this file; none by default")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.StringVar(&f.clock, "clock", "virtual", "time base: virtual (reproducible), realtime (follows the host's monotonic clock) or hw (the generic timer on arm64)")
 }
 
 // options builds the machine options and the logger; the returned function
 // flushes and closes the log.
 func (f *machineFlags) options() (emu.Options, func(), error) {
 	opts := emu.Options{Seed: f.seed, AuditPath: f.audit}
+	switch f.clock {
+	case "virtual":
+	case "realtime":
+		opts.Clock = hwclock.NewMonotonic()
+	case "hw":
+		opts.Clock = hwclock.New()
+	default:
+		return opts, nil, fmt.Errorf("bad --clock %q: virtual, realtime or hw", f.clock)
+	}
 	logger, closeLog, err := newLogger(f.logFile, f.logLevel)
 	if err != nil {
 		return opts, nil, err
