@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"hash/adler32"
 	"hash/crc32"
+	"path"
 	"strconv"
+	"strings"
 	"unsafe"
 
 	"github.com/sisemu/sisemu/agentsys/asm"
@@ -150,7 +152,9 @@ type Options struct {
 // System is the AgentSys protocol endpoint: agent table, policy, VFS,
 // player, document store, audit ring, and the supervisor its calls touch.
 type System struct {
-	audit   ring
+	audit ring
+	// scopes[i] is agents[i].Scope prepared (nil: no scope).
+	scopes  []*scope
 	metrics Metrics
 	player  Player
 	agents  []Agent
@@ -195,6 +199,21 @@ func New(o Options) (*System, error) {
 		asm:     sup,
 		player:  Player{Volume: 50},
 	}
+	for _, a := range s.agents {
+		var sc *scope
+		if a.Scope != "" {
+			sc = &scope{base: strings.TrimSuffix(path.Clean(a.Scope), "/")}
+			for c := range strings.SplitSeq(sc.base, "/") {
+				if c != "" {
+					sc.comps = append(sc.comps, c)
+				}
+			}
+			if len(sc.comps) > 8 {
+				return nil, fmt.Errorf("agentsys: agent %d: scope %q deeper than 8 components", a.ID, a.Scope)
+			}
+		}
+		s.scopes = append(s.scopes, sc)
+	}
 	for _, d := range []string{"/tmp", "/tmp/docs", "/tmp/files"} {
 		if err := s.fs.MkdirAll(d); err != nil {
 			return nil, fmt.Errorf("agentsys: seed: %w", err)
@@ -215,13 +234,13 @@ func New(o Options) (*System, error) {
 // Agents returns a copy of the agent table in table order.
 func (s *System) Agents() []Agent { return append([]Agent(nil), s.agents...) }
 
-func (s *System) agent(id uint32) *Agent {
+func (s *System) agent(id uint32) (*Agent, *scope) {
 	for i := range s.agents {
 		if s.agents[i].ID == id {
-			return &s.agents[i]
+			return &s.agents[i], s.scopes[i]
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // ResourceKind says what a policy check's resource is.
@@ -251,26 +270,96 @@ type Decision struct {
 
 // InScope reports whether the absolute path p, once cleaned, lies under the
 // prefix (which ends in "/"): `/tmp/files` and `/tmp/files/a` are in
-// `/tmp/files/`; `/tmp/filesX` and `/tmp/files/../docs` are not.
+// `/tmp/files/`; `/tmp/filesX` and `/tmp/files/../docs` are not. It is
+// path.Clean(p)+"/" starting with prefix, computed in one pass over p
+// without allocating (it runs on every FS call).
 func InScope(p, prefix string) bool {
 	if prefix == "" {
 		return true
 	}
-	c, ok := vfs.Clean(p)
-	if !ok {
+	var comps [8]string
+	k := 0
+	for c := range strings.SplitSeq(prefix, "/") {
+		if c == "" || c == "." {
+			continue
+		}
+		if k == len(comps) {
+			return strings.HasPrefix(path.Clean(p)+"/", path.Clean(prefix)+"/")
+		}
+		comps[k] = c
+		k++
+	}
+	return inScope(p, comps[:k])
+}
+
+// scopeCheck is the policy's scope test: a path without `//` and without a
+// component starting with `.` is already clean (but for a trailing slash),
+// so a plain prefix comparison decides; anything else takes the component
+// walk.
+func scopeCheck(p string, sc scope) bool {
+	if len(p) == 0 || p[0] != '/' {
 		return false
 	}
-	base := prefix[:len(prefix)-1]
-	if len(c) < len(base) || c[:len(base)] != base {
+	if !strings.Contains(p, "//") && !strings.Contains(p, "/.") {
+		b := sc.base
+		return len(p) >= len(b) && p[:len(b)] == b && (len(p) == len(b) || p[len(b)] == '/')
+	}
+	return inScope(p, sc.comps)
+}
+
+// scope is an agent's scope prefix, prepared for scopeCheck.
+type scope struct {
+	// base is the cleaned prefix without its trailing slash ("" for "/").
+	base  string
+	comps []string
+}
+
+// inScope is InScope against the prefix's components. Only the components
+// at depth < len(prefix) matter, so only their match is remembered; deeper
+// ones are counted.
+func inScope(p string, prefix []string) bool {
+	if p == "" || p[0] != '/' {
 		return false
 	}
-	return len(c) == len(base) || c[len(base)] == '/'
+	var match [8]bool
+	depth := 0
+	for i := 0; i < len(p); {
+		for i < len(p) && p[i] == '/' {
+			i++
+		}
+		j := i
+		for j < len(p) && p[j] != '/' {
+			j++
+		}
+		switch comp := p[i:j]; comp {
+		case "", ".":
+		case "..":
+			if depth > 0 {
+				depth--
+			}
+		default:
+			if depth < len(prefix) {
+				match[depth] = comp == prefix[depth]
+			}
+			depth++
+		}
+		i = j
+	}
+	if depth < len(prefix) {
+		return false
+	}
+	for d := range prefix {
+		if !match[d] {
+			return false
+		}
+	}
+	return true
 }
 
 // Check is the policy check of §2.3: first matching step wins. It updates
 // the policy metrics.
 func (s *System) Check(agent uint32, c frame.Capability, r Resource) Decision {
-	a := s.agent(agent)
+	a, scope := s.agent(agent)
 	switch {
 	case a == nil:
 		return Decision{Reason: ReasonNotRegistered}
@@ -279,7 +368,7 @@ func (s *System) Check(agent uint32, c frame.Capability, r Resource) Decision {
 	case !a.Caps.Has(c):
 		s.metrics.PolicyDenies++
 		return Decision{Reason: ReasonCapability}
-	case r.Kind == PathResource && !InScope(r.Path, a.Scope):
+	case r.Kind == PathResource && scope != nil && !scopeCheck(r.Path, *scope):
 		s.metrics.ScopeViolations++
 		return Decision{Reason: ReasonScope}
 	case r.Kind == SizeResource && a.MaxFileSize > 0 && r.N > a.MaxFileSize:
@@ -391,16 +480,15 @@ func (s *System) HandleFrame(now clock.Ticks, op frame.Opcode, token uint64, pay
 	res := Result{Op: op, Agent: id}
 	registered, refused, ev := s.asm.Admit(now, id)
 	req, err := frame.Decode(op, payload)
-	var bf *frame.BadFrameError
+	bf, isBad := err.(*frame.BadFrameError)
 	switch {
-	case errors.Is(err, frame.ErrUnsupported):
+	case err == frame.ErrUnsupported:
 		res.Kind, res.Err = Unsupported, err
-	case errors.As(err, &bf):
+	case isBad:
 		res.Kind, res.Err, res.BadFrame = BadFrame, err, bf.Reason
 	case refused:
 		res.ASMBefore = ev
-		res.Kind, res.Denial = AuthFailed, ReasonRateLimit
-		res.Err = fmt.Errorf("agentsys: %s: %s: %w", op, ReasonRateLimit, ErrAuthFailed)
+		res.Kind, res.Denial, res.Err = AuthFailed, ReasonRateLimit, ErrAuthFailed
 	default:
 		s.call(now, id, req, &res)
 	}
@@ -434,8 +522,9 @@ func (s *System) HandleFrame(now clock.Ticks, op frame.Opcode, token uint64, pay
 }
 
 func (s *System) deny(res *Result, d Decision) {
-	res.Kind, res.Denial = AuthFailed, d.Reason
-	res.Err = fmt.Errorf("agentsys: %s: %s: %w", res.Op, d.Reason, ErrAuthFailed)
+	// The sentinel itself: Denial carries the reason, and a denied call
+	// must stay cheap (it is the hot path of an attack).
+	res.Kind, res.Denial, res.Err = AuthFailed, d.Reason, ErrAuthFailed
 }
 
 func (s *System) fail(res *Result, st Stage, err error) {

@@ -511,6 +511,9 @@ func (a *agent) roll(now clock.Ticks) {
 // pushes the agent over its syscall rate is refused too. registered is
 // false when id is not a supervised agent (nothing happens then).
 func (s *Supervisor) Admit(now clock.Ticks, id uint32) (registered, refused bool, ev []Event) {
+	if len(s.agents) == 0 {
+		return false, false, nil
+	}
 	a, ok := s.agents[id]
 	if !ok {
 		return false, false, nil

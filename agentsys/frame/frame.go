@@ -329,7 +329,7 @@ func Decode(op Opcode, p []byte) (Request, error) {
 			r.DurationMs = DefaultRecordMs
 		}
 	default:
-		return Request{Op: op}, fmt.Errorf("frame: opcode 0x%02X: %w", uint8(op), ErrUnsupported)
+		return Request{Op: op}, ErrUnsupported
 	}
 	if err != nil {
 		return Request{Op: op}, err
