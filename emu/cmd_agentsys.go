@@ -467,12 +467,12 @@ func runRestart(m *Machine, c *Ctx, args []string) {
 }
 
 func runExit(m *Machine, c *Ctx, args []string) {
-	id, ok := agentID(c, "exit", args)
-	if !ok {
-		return
-	}
 	if len(args) != 2 {
 		c.Println("Usage: agentsys exit <agent_id> <exit_code>")
+		return
+	}
+	id, ok := agentID(c, "exit", args)
+	if !ok {
 		return
 	}
 	code, err := strconv.ParseInt(args[1], 10, 32)
