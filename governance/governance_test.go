@@ -368,3 +368,16 @@ func TestDrainEvents(t *testing.T) {
 		t.Fatal("Drain did not empty the queue")
 	}
 }
+
+// G1: a window opened at tick 0 is not reopened by the next request (the
+// kernel's "start = 0" test would reset it every time).
+func TestWindowOpenedAtTickZero(t *testing.T) {
+	g := newGov(t)
+	g.Budget(0, BudgetRequest{PeriodNs: Some[uint64](1_000_000_000), MaxTokensPerPeriod: Some[uint64](2)})
+	if r := infer(g, 0, "a b", 2); r.Rejected {
+		t.Fatal("first request rejected")
+	}
+	if r := infer(g, ms(1), "c", 1); !r.Rejected || r.Reject.Issued != 2 {
+		t.Fatalf("window opened at tick 0 was reopened: %+v", r)
+	}
+}
