@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"time"
 
 	"github.com/sisemu/sisemu/emu"
@@ -86,21 +85,15 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 // phaseSteps lists the command lines of the selected phases' transcripts in
 // catalogue order.
 func phaseSteps(fsys fs.FS, only []int) ([]target.Step, error) {
-	want := map[int]bool{}
-	for _, n := range only {
-		if _, ok := phases.Lookup(n); !ok {
-			return nil, fmt.Errorf("unsupported phase '%d'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9", n)
-		}
-		want[n] = true
+	selected, err := phases.Select(only)
+	if err != nil {
+		return nil, err
 	}
 	var steps []target.Step
-	for _, p := range phases.Catalogue {
-		if len(want) > 0 && !want[p.N] {
-			continue
-		}
+	for _, p := range selected {
 		for _, s := range p.Subs {
 			for _, t := range s.Tests {
-				file := path.Join(fmt.Sprintf("phase%d", p.N), s.Dir, t.Func+".txt")
+				file := phases.File(p, s, t)
 				data, err := fs.ReadFile(fsys, file)
 				if err != nil {
 					continue // not implemented yet

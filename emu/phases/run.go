@@ -113,18 +113,12 @@ func Run(opts Options) (*Report, error) {
 	if fsys == nil {
 		fsys = emu.Transcripts()
 	}
-	want := map[int]bool{}
-	for _, n := range opts.Phases {
-		if _, ok := Lookup(n); !ok {
-			return nil, fmt.Errorf("%w '%d'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9", ErrUnsupportedPhase, n)
-		}
-		want[n] = true
+	selected, err := Select(opts.Phases)
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Seed: opts.Machine.Seed}
-	for _, p := range Catalogue {
-		if len(want) > 0 && !want[p.N] {
-			continue
-		}
+	for _, p := range selected {
 		rep.Phases = append(rep.Phases, runPhase(p, fsys, opts.Machine))
 	}
 	var num, den float64
@@ -151,6 +145,30 @@ func Run(opts Options) (*Report, error) {
 	return rep, nil
 }
 
+// Select returns the catalogue's phases numbered in only (all when empty),
+// in run order, or ErrUnsupportedPhase for a number the suite lacks.
+func Select(only []int) ([]Phase, error) {
+	want := map[int]bool{}
+	for _, n := range only {
+		if _, ok := Lookup(n); !ok {
+			return nil, fmt.Errorf("%w '%d'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9", ErrUnsupportedPhase, n)
+		}
+		want[n] = true
+	}
+	var out []Phase
+	for _, p := range Catalogue {
+		if len(want) == 0 || want[p.N] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// File is the transcript path of test t of sub-suite s of phase p.
+func File(p Phase, s SubSuite, t Test) string {
+	return path.Join(fmt.Sprintf("phase%d", p.N), s.Dir, t.Func+".txt")
+}
+
 // Needs is floor(0.75·n), the pass mark of a sub-suite or phase of n units
 // (console.md §10.2), but at least 1 for n >= 1: a one-test unit such as
 // Phase 7's integration test must pass its test.
@@ -166,8 +184,7 @@ func runPhase(p Phase, fsys fs.FS, mopts emu.Options) PhaseResult {
 	for _, s := range p.Subs {
 		sr := SubResult{Dir: s.Dir, Name: s.Name, Logged: s.Logged}
 		for _, t := range s.Tests {
-			file := path.Join(fmt.Sprintf("phase%d", p.N), s.Dir, t.Func+".txt")
-			tr := runTest(fsys, file, mopts)
+			tr := runTest(fsys, File(p, s, t), mopts)
 			tr.ID, tr.Func, tr.Unscored = t.ID, t.Func, t.Unscored
 			if tr.Status != Missing {
 				pr.Implemented = true
