@@ -3,6 +3,7 @@ package sched
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/sisemu/sisemu/sched/clock"
 )
@@ -207,6 +208,7 @@ type server struct {
 	q, d, p  uint64
 	util     uint32
 	demand   uint64
+	demands  []uint64 // per-job demands by job index, then demand
 	admit    uint64
 	nextK    uint64
 	nextRel  uint64
@@ -302,6 +304,16 @@ func (s *Scheduler) NowNs() uint64 { return s.now }
 // and counts in Rejected. An admitted server gets the next id (its index),
 // deterministic mode turns on, and its first job is released at now.
 func (s *Scheduler) Admit(now clock.Ticks, wcetNs, periodNs, deadlineNs uint64) (int, error) {
+	return s.AdmitWithDemands(now, wcetNs, periodNs, deadlineNs, nil)
+}
+
+// AdmitWithDemands is Admit for a server whose job k has the demand
+// demandsNs[k] (jobs past the list: Q, or the SetDemand value). A zero
+// demand is rejected before admission and counts nothing.
+func (s *Scheduler) AdmitWithDemands(now clock.Ticks, wcetNs, periodNs, deadlineNs uint64, demandsNs []uint64) (int, error) {
+	if slices.Contains(demandsNs, 0) {
+		return -1, ErrBadDemand
+	}
 	s.Advance(now)
 	d := deadlineNs
 	if d == 0 {
@@ -321,7 +333,7 @@ func (s *Scheduler) Admit(now clock.Ticks, wcetNs, periodNs, deadlineNs uint64) 
 	id := len(s.servers)
 	s.servers = append(s.servers, server{
 		q: wcetNs, d: d, p: periodNs, util: util, demand: wcetNs,
-		admit: s.now, nextRel: s.now, fresh: true,
+		admit: s.now, nextRel: s.now, fresh: true, demands: slices.Clone(demandsNs),
 	})
 	s.timers.push(s.servers, id)
 	s.enabled = true
@@ -488,7 +500,11 @@ func (s *Scheduler) release(id int, sv *server, t uint64) {
 			}
 		}
 	}
-	sv.jobs = append(sv.jobs, job{k: sv.nextK, rel: t, dl: sat(t, sv.d), demand: sv.demand, start: -1})
+	dem := sv.demand
+	if sv.nextK < uint64(len(sv.demands)) {
+		dem = sv.demands[sv.nextK]
+	}
+	sv.jobs = append(sv.jobs, job{k: sv.nextK, rel: t, dl: sat(t, sv.d), demand: dem, start: -1})
 	s.emit(EventRelease, id, sv.nextK, t, 0)
 	sv.nextK++
 	sv.nextRel = sat(sv.admit, mulSat(sv.nextK, sv.p))
