@@ -18,11 +18,12 @@ help:
 build:
 	$(GO) build -o bin/sisemu ./cmd/sisemu
 
+# The arm64 runs come first so that go test's summary closes the output.
 test:
-	$(GO) vet $(PKGS)
-	$(GO) test -race -count=1 $(PKGS)
 	bash .ci/arm64.sh
 	bash .ci/arm64-transcripts.sh
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 $(PKGS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
