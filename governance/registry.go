@@ -427,3 +427,54 @@ func (g *Governor) Retire(now clock.Ticks, name string) error {
 	g.emit("retire", now.Ns(), f("id", name), f("version", uint64(m.Version)))
 	return nil
 }
+
+// Remove deletes a model from the registry (`modelctl remove`). The active
+// model cannot be removed (ErrBusy, the kernel's EBUSY).
+func (g *Governor) Remove(now clock.Ticks, name string) error {
+	if name == g.reg.active {
+		return fmt.Errorf("remove %s: %w", name, ErrBusy)
+	}
+	for i := range g.reg.models {
+		if g.reg.models[i].Name != name {
+			continue
+		}
+		g.reg.models = append(g.reg.models[:i], g.reg.models[i+1:]...)
+		if g.reg.rollback == name {
+			g.reg.rollback = ""
+		}
+		if g.reg.shadow == name {
+			g.reg.shadow = ""
+		}
+		g.emit("remove", now.Ns(), f("id", name))
+		return nil
+	}
+	return fmt.Errorf("remove %s: %w", name, ErrUnknownModel)
+}
+
+// HealthLatencyLimitUs is the latency health check's p99 limit (§2.4).
+const HealthLatencyLimitUs = 1000
+
+// HealthStubPredictUs is the modelled latency of one stub prediction.
+const HealthStubPredictUs = 1
+
+// Health is the result of the §2.4 health checks on one model.
+type Health struct {
+	// LatencyP99Us is the p99 of 100 stub predictions.
+	LatencyP99Us   uint64
+	FootprintBytes uint64
+	LatencyOK      bool
+	MemoryOK       bool
+}
+
+// Health runs the health checks the swap validation uses (`modelctl
+// health`): latency p99 ≤ 1000 µs, footprint ≤ 10,485,760 bytes.
+func (g *Governor) Health(name string) (Health, error) {
+	m := g.reg.find(name)
+	if m == nil {
+		return Health{}, fmt.Errorf("health %s: %w", name, ErrUnknownModel)
+	}
+	h := Health{LatencyP99Us: HealthStubPredictUs, FootprintBytes: m.SizeKB * 1024}
+	h.LatencyOK = h.LatencyP99Us <= HealthLatencyLimitUs
+	h.MemoryOK = h.FootprintBytes <= HealthMaxBytes
+	return h, nil
+}

@@ -197,3 +197,26 @@ func TestLoadIDOnlyAfterSuccess(t *testing.T) {
 		t.Fatalf("%+v", m)
 	}
 }
+
+func TestRemoveAndHealth(t *testing.T) {
+	g := newGov(t)
+	reg(t, g, "a", 1)
+	reg(t, g, "b", 11*1024)
+	g.Load(0, LoadRequest{RegistryID: Some("a")})
+	if err := g.Remove(0, "a"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("remove active: %v", err)
+	}
+	h, err := g.Health("b")
+	if err != nil || h.MemoryOK || !h.LatencyOK || h.FootprintBytes != 11*1024*1024 {
+		t.Fatalf("health %+v %v", h, err)
+	}
+	if err := g.Remove(0, "b"); err != nil || len(g.Models()) != 1 {
+		t.Fatalf("remove: %v, %d models", err, len(g.Models()))
+	}
+	if err := g.Remove(0, "b"); !errors.Is(err, ErrUnknownModel) {
+		t.Fatalf("remove twice: %v", err)
+	}
+	if _, err := g.Health("b"); !errors.Is(err, ErrUnknownModel) {
+		t.Fatalf("health of removed: %v", err)
+	}
+}

@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -156,142 +156,227 @@ func appendString(b []byte, s string) []byte {
 
 // ParseLine parses one journal line (without its LF) and checks that it is
 // canonical and that its hash matches its bytes. It does not check the chain
-// (seq and prev against the previous record): Reader does.
+// (seq and prev against the previous record): Verify does.
 func ParseLine(line []byte) (Record, error) {
-	var r Record
-	d := json.NewDecoder(bytes.NewReader(line))
-	d.UseNumber()
-	tok := func() (json.Token, error) {
-		t, err := d.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		return t, nil
-	}
-	bad := func(format string, args ...any) (Record, error) {
-		return Record{}, fmt.Errorf("%w: "+format, append([]any{ErrMalformed}, args...)...)
-	}
-	t, err := tok()
+	p := parser{b: line}
+	r, err := p.record()
 	if err != nil {
-		return Record{}, err
-	}
-	if t != json.Delim('{') {
-		return bad("not an object")
-	}
-	expectKey := func(want string) error {
-		k, err := tok()
-		if err != nil {
-			return err
-		}
-		if k != want {
-			return fmt.Errorf("%w: member %v where %q belongs", ErrMalformed, k, want)
-		}
-		return nil
-	}
-	uintVal := func() (uint64, error) {
-		v, err := tok()
-		if err != nil {
-			return 0, err
-		}
-		n, ok := v.(json.Number)
-		if !ok {
-			return 0, fmt.Errorf("%w: %v is not a number", ErrMalformed, v)
-		}
-		u, err := strconv.ParseUint(string(n), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		return u, nil
-	}
-	strVal := func() (string, error) {
-		v, err := tok()
-		if err != nil {
-			return "", err
-		}
-		s, ok := v.(string)
-		if !ok {
-			return "", fmt.Errorf("%w: %v is not a string", ErrMalformed, v)
-		}
-		return s, nil
-	}
-	if err := expectKey("seq"); err != nil {
-		return Record{}, err
-	}
-	if r.Seq, err = uintVal(); err != nil {
-		return Record{}, err
-	}
-	if err := expectKey("ts_ns"); err != nil {
-		return Record{}, err
-	}
-	if r.TsNs, err = uintVal(); err != nil {
-		return Record{}, err
-	}
-	if err := expectKey("event"); err != nil {
-		return Record{}, err
-	}
-	if r.Kind, err = strVal(); err != nil {
-		return Record{}, err
-	}
-	for {
-		k, err := tok()
-		if err != nil {
-			return Record{}, err
-		}
-		key, ok := k.(string)
-		if !ok {
-			return bad("unexpected %v", k)
-		}
-		if key == "prev" {
-			break
-		}
-		if !validKey(key) {
-			return bad("field name %q", key)
-		}
-		v, err := tok()
-		if err != nil {
-			return Record{}, err
-		}
-		switch v := v.(type) {
-		case string, bool:
-			r.Fields = append(r.Fields, Field{Key: key, Value: v})
-		case json.Number:
-			if u, err := strconv.ParseUint(string(v), 10, 64); err == nil {
-				r.Fields = append(r.Fields, Field{Key: key, Value: u})
-			} else if i, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-				r.Fields = append(r.Fields, Field{Key: key, Value: i})
-			} else {
-				return bad("field %s: %v is not an integer", key, v)
-			}
-		default:
-			return bad("field %s has a non-scalar value", key)
-		}
-	}
-	if r.Prev, err = strVal(); err != nil {
-		return Record{}, err
-	}
-	if err := expectKey("hash"); err != nil {
-		return Record{}, err
-	}
-	if r.Hash, err = strVal(); err != nil {
-		return Record{}, err
-	}
-	if t, err := tok(); err != nil || t != json.Delim('}') {
-		return bad("record does not end after hash")
-	}
-	if !isHex(r.Prev) || !isHex(r.Hash) {
-		return bad("prev and hash must be %d lower-case hex digits", HashHexLen)
+		return Record{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	canon, h, err := encode(r.Seq, r.TsNs, r.Kind, r.Fields, r.Prev)
 	if err != nil {
 		return Record{}, err
 	}
 	if !bytes.Equal(canon, line) {
-		if bytes.Equal(canon[:len(canon)-HashHexLen-2], line[:min(len(line), len(canon)-HashHexLen-2)]) && len(canon) == len(line) {
-			return bad("hash %s does not match the record (content altered: want %s)", r.Hash, h)
+		n := len(canon) - HashHexLen - 2 // up to and including `,"hash":"`
+		if len(canon) == len(line) && bytes.Equal(canon[:n], line[:n]) {
+			return Record{}, fmt.Errorf("%w: hash %s does not match the record (content altered: want %s)", ErrMalformed, r.Hash, h)
 		}
-		return bad("not in canonical form")
+		return Record{}, fmt.Errorf("%w: not in canonical form", ErrMalformed)
 	}
 	return r, nil
+}
+
+// parser reads one record: a flat JSON object of scalars. It accepts any
+// valid JSON spelling of the members it knows; ParseLine then insists on
+// the canonical bytes by re-encoding.
+type parser struct {
+	b []byte
+	i int
+}
+
+var errSyntax = errors.New("syntax error")
+
+func (p *parser) lit(s string) error {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(s)) {
+		return fmt.Errorf("%w at byte %d: want %s", errSyntax, p.i, s)
+	}
+	p.i += len(s)
+	return nil
+}
+
+func (p *parser) record() (Record, error) {
+	var r Record
+	var err error
+	if err = p.lit(`{"seq":`); err != nil {
+		return r, err
+	}
+	if r.Seq, err = p.uint(); err != nil {
+		return r, err
+	}
+	if err = p.lit(`,"ts_ns":`); err != nil {
+		return r, err
+	}
+	if r.TsNs, err = p.uint(); err != nil {
+		return r, err
+	}
+	if err = p.lit(`,"event":`); err != nil {
+		return r, err
+	}
+	if r.Kind, err = p.str(); err != nil {
+		return r, err
+	}
+	for {
+		if err = p.lit(","); err != nil {
+			return r, err
+		}
+		key, err := p.str()
+		if err != nil {
+			return r, err
+		}
+		if err = p.lit(":"); err != nil {
+			return r, err
+		}
+		if key == "prev" {
+			break
+		}
+		if !validKey(key) {
+			return r, fmt.Errorf("field name %q", key)
+		}
+		v, err := p.scalar()
+		if err != nil {
+			return r, err
+		}
+		r.Fields = append(r.Fields, Field{Key: key, Value: v})
+	}
+	if r.Prev, err = p.str(); err != nil {
+		return r, err
+	}
+	if err = p.lit(`,"hash":`); err != nil {
+		return r, err
+	}
+	if r.Hash, err = p.str(); err != nil {
+		return r, err
+	}
+	if err = p.lit("}"); err != nil {
+		return r, err
+	}
+	if p.i != len(p.b) {
+		return r, fmt.Errorf("%w: data after the record at byte %d", errSyntax, p.i)
+	}
+	if !isHex(r.Prev) || !isHex(r.Hash) {
+		return r, fmt.Errorf("prev and hash must be %d lower-case hex digits", HashHexLen)
+	}
+	return r, nil
+}
+
+// uint reads an unsigned decimal.
+func (p *parser) uint() (uint64, error) {
+	j := p.i
+	for j < len(p.b) && p.b[j] >= '0' && p.b[j] <= '9' {
+		j++
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:j]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w at byte %d: not an unsigned integer", errSyntax, p.i)
+	}
+	p.i = j
+	return v, nil
+}
+
+// scalar reads a field value: string, integer (uint64, else int64) or bool.
+func (p *parser) scalar() (any, error) {
+	if p.i >= len(p.b) {
+		return nil, fmt.Errorf("%w: value missing", errSyntax)
+	}
+	switch c := p.b[p.i]; {
+	case c == '"':
+		return p.str()
+	case c == 't':
+		return true, p.lit("true")
+	case c == 'f':
+		return false, p.lit("false")
+	case c == '-':
+		p.i++
+		u, err := p.uint()
+		if err != nil || u > 1<<63 {
+			return nil, fmt.Errorf("%w: bad negative integer", errSyntax)
+		}
+		return -int64(u-1) - 1, nil
+	default:
+		return p.uint()
+	}
+}
+
+// str reads a JSON string with any valid escapes.
+func (p *parser) str() (string, error) {
+	if err := p.lit(`"`); err != nil {
+		return "", err
+	}
+	var out []byte
+	for {
+		if p.i >= len(p.b) {
+			return "", fmt.Errorf("%w: unterminated string", errSyntax)
+		}
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if !utf8.Valid(out) {
+				out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+			}
+			return string(out), nil
+		case c < 0x20:
+			return "", fmt.Errorf("%w: control byte in string at %d", errSyntax, p.i)
+		case c != '\\':
+			out = append(out, c)
+			p.i++
+			continue
+		}
+		p.i++
+		if p.i >= len(p.b) {
+			return "", fmt.Errorf("%w: unterminated escape", errSyntax)
+		}
+		e := p.b[p.i]
+		p.i++
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, err := p.hex4()
+			if err != nil {
+				return "", err
+			}
+			if utf16.IsSurrogate(r) && bytes.HasPrefix(p.b[p.i:], []byte(`\u`)) {
+				save := p.i
+				p.i += 2
+				r2, err := p.hex4()
+				if err == nil && utf16.DecodeRune(r, r2) != utf8.RuneError {
+					r = utf16.DecodeRune(r, r2)
+				} else {
+					p.i = save
+					r = utf8.RuneError
+				}
+			} else if utf16.IsSurrogate(r) {
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return "", fmt.Errorf("%w: bad escape \\%c", errSyntax, e)
+		}
+	}
+}
+
+func (p *parser) hex4() (rune, error) {
+	if p.i+4 > len(p.b) {
+		return 0, fmt.Errorf("%w: short \\u escape", errSyntax)
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, fmt.Errorf("%w: bad \\u escape", errSyntax)
+	}
+	p.i += 4
+	return rune(v), nil
 }
 
 // isHex reports whether s is HashHexLen lower-case hex digits.
