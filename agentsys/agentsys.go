@@ -417,6 +417,7 @@ type IOError struct {
 	Ref uint32
 }
 
+// Error describes the failure for logs; the console text is built in emu.
 func (e *IOError) Error() string {
 	if e.Stage == StageDocRef {
 		return "agentsys: unknown document ref=" + strconv.FormatUint(uint64(e.Ref), 10)
@@ -557,7 +558,9 @@ func (s *System) call(now clock.Ticks, id uint32, req frame.Request, res *Result
 			return
 		}
 	}
-	s.effect(now, req, res)
+	// The effect keeps strings (VFS names, document names, result paths):
+	// from here on the request must not alias the caller's payload.
+	s.effect(now, req.Clone(), res)
 }
 
 // The media files' fixed contents.
@@ -697,6 +700,23 @@ func (s *System) effect(now clock.Ticks, req frame.Request, res *Result) {
 		dur := strconv.FormatUint(uint64(req.DurationMs), 10)
 		s.media(res, MediaDir+"/recording_"+strconv.FormatUint(e.TimeMs, 10)+"_"+dur+".mp4", []byte("VIDEO:"+dur+"ms:PLACEHOLDER"))
 	}
+}
+
+// Status is a snapshot of the protocol's state (§4.1 and the counters).
+type Status struct {
+	Agents    []Agent
+	TotalOps  uint64
+	AuditHeld int
+	Metrics   Metrics
+	Player    Player
+	Documents int
+	Overhead  uint64
+}
+
+// Status returns a copy of the protocol's state.
+func (s *System) Status() Status {
+	return Status{Agents: s.Agents(), TotalOps: s.audit.total, AuditHeld: s.audit.held, Metrics: s.metrics,
+		Player: s.player, Documents: len(s.docRefs), Overhead: s.Overhead()}
 }
 
 // Audit returns the newest n records held, newest first.

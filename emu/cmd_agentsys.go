@@ -929,7 +929,7 @@ func gwstatusScreen(m *Machine) []string {
 		"", "Provider Statistics:",
 		"  Provider    Success  Failures  Health",
 		"  ----------  -------  --------  --------"}
-	for _, p := range asm.Providers {
+	for _, p := range asm.AllProviders() {
 		ps := g.Providers[p]
 		out = append(out, pad("  "+p.String(), 14)+lpad(u(ps.Successes), 7)+"  "+lpad(u(ps.Failures), 8)+"  "+u(ps.HealthPct())+"%")
 	}

@@ -39,8 +39,10 @@ type Limits struct {
 	WatchdogUs uint64
 }
 
-// DefaultLimits are the limits every agent gets (§5.3).
-var DefaultLimits = Limits{CPUQuotaUs: 1_000_000, MemoryBytes: 104_857_600, SyscallRate: 1000, WatchdogUs: 30_000_000}
+// DefaultLimits returns the limits every agent gets (§5.3).
+func DefaultLimits() Limits {
+	return Limits{CPUQuotaUs: 1_000_000, MemoryBytes: 104_857_600, SyscallRate: 1000, WatchdogUs: 30_000_000}
+}
 
 // DefaultMaxRestarts is max_restarts of a new agent.
 const DefaultMaxRestarts = 3
@@ -176,7 +178,7 @@ type ComplianceEvent struct {
 
 // Options configure a Supervisor.
 type Options struct {
-	// Limits apply to every agent; the zero value means DefaultLimits.
+	// Limits apply to every agent; nil means DefaultLimits().
 	Limits *Limits
 	// MaxRestarts is max_restarts of new agents; 0 means DefaultMaxRestarts.
 	MaxRestarts uint32
@@ -308,7 +310,7 @@ type Supervisor struct {
 // New builds a supervisor with no agents.
 func New(o Options) (*Supervisor, error) {
 	s := &Supervisor{
-		limits:      DefaultLimits,
+		limits:      DefaultLimits(),
 		maxRestarts: DefaultMaxRestarts,
 		nextPID:     100,
 		agents:      map[uint32]*agent{},

@@ -16,8 +16,8 @@ const (
 	Local
 )
 
-// Providers lists every provider in display order.
-var Providers = [...]Provider{Claude, GPT4, Gemini, Local}
+// AllProviders returns every provider in display order.
+func AllProviders() [4]Provider { return [4]Provider{Claude, GPT4, Gemini, Local} }
 
 // String is the provider's display name.
 func (p Provider) String() string {
@@ -80,7 +80,7 @@ func (g *Gateway) Stats() GatewayStats { return g.stats }
 // count a failure each; answering from another provider counts a fallback.
 func (g *Gateway) Route(p Provider, tokens, responseUs uint64) (Provider, error) {
 	g.stats.Total++
-	for i := int(p & 3); i < len(Providers); i++ {
+	for i := int(p & 3); i < len(g.stats.Providers); i++ {
 		ps := &g.stats.Providers[i]
 		if !ps.Available {
 			ps.Failures++

@@ -9,7 +9,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Opcode is the first byte of a frame.
@@ -88,14 +90,18 @@ const (
 	NetServer
 )
 
-// AllCapabilities lists every capability in its canonical order.
-var AllCapabilities = [...]Capability{FsBasic, AudioControl, DocBasic, Capture, CapScreenshot, Admin, NetClient, NetServer}
+// allCapabilities lists every capability in its canonical order.
+var allCapabilities = [...]Capability{FsBasic, AudioControl, DocBasic, Capture, CapScreenshot, Admin, NetClient, NetServer}
+
+// Capabilities returns every capability in its canonical order (the
+// order `agentsys spawn`'s usage lists them).
+func Capabilities() [8]Capability { return allCapabilities }
 
 var capNames = [...]string{"FsBasic", "AudioControl", "DocBasic", "Capture", "Screenshot", "Admin", "NetClient", "NetServer"}
 
 // String returns the capability's name as the shell spells it.
 func (c Capability) String() string {
-	for i, v := range AllCapabilities {
+	for i, v := range allCapabilities {
 		if v == c {
 			return capNames[i]
 		}
@@ -107,7 +113,7 @@ func (c Capability) String() string {
 func ParseCapability(s string) (Capability, bool) {
 	for i, n := range capNames {
 		if n == s {
-			return AllCapabilities[i], true
+			return allCapabilities[i], true
 		}
 	}
 	return 0, false
@@ -125,7 +131,7 @@ func (s Caps) With(c Capability) Caps { return s | Caps(c) }
 // Count is the number of capabilities in the set.
 func (s Caps) Count() int {
 	n := 0
-	for _, c := range AllCapabilities {
+	for _, c := range allCapabilities {
 		if s.Has(c) {
 			n++
 		}
@@ -182,12 +188,15 @@ const (
 	ReasonOutOfRange = "value out of range"
 )
 
+// Error names the opcode and the reason.
 func (e *BadFrameError) Error() string { return fmt.Sprintf("frame: %s: %s", e.Op, e.Reason) }
 
 // Unwrap makes errors.Is(err, ErrBadFrame) hold.
 func (e *BadFrameError) Unwrap() error { return ErrBadFrame }
 
 // Request is a decoded frame. Only the fields meaningful for Op are set.
+// Path, Name and Data alias the payload: they are valid while the payload
+// is not modified; use Clone to keep a request beyond that.
 type Request struct {
 	Op Opcode
 	// Path is the path (FS ops) exactly as sent; validated UTF-8 and absolute.
@@ -196,7 +205,7 @@ type Request struct {
 	Offset uint64
 	// Len is FS_READ's length (512 when absent).
 	Len uint32
-	// Data is FS_WRITE's data: the rest of the payload, aliased, not copied.
+	// Data is FS_WRITE's data: the rest of the payload.
 	Data []byte
 	// Dir is FS_CREATE's kind (false = file, the default).
 	Dir bool
@@ -212,6 +221,16 @@ type Request struct {
 	Ops uint16
 	// DurationMs is AUDIO_RECORD's duration in milliseconds.
 	DurationMs uint32
+}
+
+// Clone returns a copy of r that shares no memory with the payload.
+func (r Request) Clone() Request {
+	r.Path = strings.Clone(r.Path)
+	r.Name = strings.Clone(r.Name)
+	if r.Data != nil {
+		r.Data = append([]byte{}, r.Data...)
+	}
+	return r
 }
 
 // DefaultReadLen is FS_READ's length when the payload carries none, and
@@ -239,7 +258,12 @@ func str(op Opcode, p []byte) (string, []byte, error) {
 	if !utf8.Valid(b) {
 		return "", nil, bad(op, ReasonUTF8)
 	}
-	return string(b), p[2+n:], nil
+	if n == 0 {
+		return "", p[2:], nil
+	}
+	// No copy: a denied call (the hot path under attack) then allocates
+	// nothing. Callers that keep the string clone it (Request's doc).
+	return unsafe.String(&b[0], n), p[2+n:], nil
 }
 
 // pathArg is str plus the absolute-path rule of §2.3.

@@ -24,7 +24,7 @@ func TestNamesAndCapabilities(t *testing.T) {
 	if frame.Opcode(0x3F).String() != "0x3F" || frame.Opcode(0x2F).Supported() || frame.Opcode(0x3E).Required() != 0 {
 		t.Error("unsupported opcode handling")
 	}
-	for _, c := range frame.AllCapabilities {
+	for _, c := range frame.Capabilities() {
 		if got, ok := frame.ParseCapability(c.String()); !ok || got != c {
 			t.Errorf("round trip %s", c)
 		}

@@ -39,6 +39,7 @@ var errnoText = [...]string{
 	"Directory not empty", "Device or resource busy", "Invalid argument", "File too large",
 }
 
+// Error is the errno description the kernel prints.
 func (e Errno) Error() string {
 	if int(e) < len(errnoText) && e != 0 {
 		return errnoText[e]
