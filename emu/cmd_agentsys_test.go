@@ -127,3 +127,25 @@ func TestParseCallArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestAgentsysAuditRingThroughShell: the ring holds 200 records, the 201st
+// overwrites the oldest, and `audit 200` shows exactly the newest 200 once
+// each with the ring line (agentsys.md §2.6, §3).
+func TestAgentsysAuditRingThroughShell(t *testing.T) {
+	m := MustNew(Options{})
+	for range 205 {
+		m.Exec("agentsys call 1 0x37")
+	}
+	r := m.Exec("agentsys audit 200")
+	lines := strings.Split(strings.TrimSuffix(r.Output, "\n"), "\n")
+	if len(lines) != 2+200+2 || lines[len(lines)-2] != "  ring=200/200 total=205" || !r.Done {
+		t.Fatalf("%d lines, tail %q", len(lines), lines[len(lines)-2:])
+	}
+	// Newest first: the 205th call ran at 204 ms, the oldest kept (6th) at 5 ms.
+	if lines[2] != "  agent=1 op=0x37 ts=204000 allowed=true" || lines[201] != "  agent=1 op=0x37 ts=5000 allowed=true" {
+		t.Fatalf("first %q last %q", lines[2], lines[201])
+	}
+	if r := m.Exec("agentsys audit 201"); !strings.Contains(r.Output, "ring=200/200 total=205") || strings.Count(r.Output, "  agent=") != 200 {
+		t.Fatalf("audit 201:\n%s", r.Output)
+	}
+}
