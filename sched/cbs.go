@@ -146,7 +146,8 @@ type Event struct {
 
 // JobRecord is one job in the trace ring (sched.md §4.4). A record enters the
 // ring at the earlier of the job's completion and its deadline miss; a missed
-// job that completes later has FinishSlice and RuntimeNs filled in place.
+// job that completes later has StartSlice, FinishSlice and RuntimeNs brought
+// up to date in place.
 type JobRecord struct {
 	Seq, K                uint64 // Seq numbers records from 1 in ring order
 	Task                  uint32 // server id
@@ -594,6 +595,7 @@ func (s *Scheduler) complete(id int, sv *server, j *job, t uint64) {
 	s.jitter.Add(jit)
 	if j.seq != 0 {
 		if r := s.lookup(j.seq); r != nil {
+			r.StartSlice = j.start
 			r.FinishSlice = s.slice
 			r.RuntimeNs = j.exec
 		}

@@ -156,6 +156,7 @@ func (o *oracle) slice(t0 uint64) {
 		}
 		o.jitter = append(o.jitter, jit)
 		if j.rec >= 0 {
+			o.trace[j.rec].StartSlice = j.start
 			o.trace[j.rec].FinishSlice = idx
 			o.trace[j.rec].RuntimeNs = j.exec
 		} else {
