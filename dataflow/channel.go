@@ -37,13 +37,6 @@ func newChannel(capacity uint32) channel {
 	return channel{capacity: capacity}
 }
 
-func (c *channel) full() bool { return c.n >= c.capacity }
-
-func (c *channel) push(it slot) {
-	*c.reserve() = it
-	c.commit()
-}
-
 // reserve returns the slot the next push will fill, so producers can
 // write an item in place (building it elsewhere and copying it costs a
 // store-forwarding stall per item).

@@ -50,7 +50,3 @@ func (l *latency) percentile(p uint64) uint64 {
 	}
 	return l.vals[len(l.vals)-1]
 }
-
-func (l *latency) clone() latency {
-	return latency{vals: append([]uint64(nil), l.vals...), cnts: append([]uint64(nil), l.cnts...), total: l.total}
-}

@@ -18,8 +18,8 @@ import (
 //   - stepOne runs one §5.3 step with a cost imposed by the caller and
 //     prints its trace lines; it does not move the clock (the caller does:
 //     runDetSlices advances to the end of the slice);
-//   - lastStepCost returns the modelled cost of the last step stepOne ran;
-//   - graph returns the current graph (nil without one) for read-only use.
+//   - Machine.Graph returns the current graph (nil without one) for
+//     read-only use.
 type dataflowState struct {
 	m      *Machine
 	slot   dataflow.Slot
@@ -60,12 +60,6 @@ func (s *dataflowState) init(m *Machine, seed uint64) error {
 
 // hasGraph reports whether a graph exists.
 func (s *dataflowState) hasGraph() bool { return s.slot.Graph() != nil }
-
-// graph returns the current graph, nil without one.
-func (s *dataflowState) graph() *dataflow.Graph { return s.slot.Graph() }
-
-// lastStepCost is the modelled cost of the last step stepOne ran.
-func (s *dataflowState) lastStepCost() clock.Ticks { return s.lastCost }
 
 // stepOne executes one graph step (dataflow.md §5.3): selects the runnable
 // operator, prints its trace lines into c, runs it with the given modelled
