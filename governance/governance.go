@@ -13,29 +13,45 @@ import (
 
 // Defaults and capacities of the LLM state (governance.md §0, §1.1).
 const (
+	// DefaultWCETCycles is the LLM's WCET until a load or budget sets it.
 	DefaultWCETCycles = 25_000
-	DefaultMaxTokens  = 64
-	DefaultPace       = 100
-	MinPace           = 50
-	MaxPace           = 500
+	// DefaultMaxTokens is the token cap (and budget request) without --max-tokens.
+	DefaultMaxTokens = 64
+	// DefaultPace is the pacing scale in percent; MinPace..MaxPace bound it.
+	DefaultPace = 100
+	// MinPace is the smallest pacing scale.
+	MinPace = 50
+	// MaxPace is the largest pacing scale.
+	MaxPace = 500
 
-	AuditCapacity      = 32
+	// AuditCapacity is the size of the LLM audit ring.
+	AuditCapacity = 32
+	// InferTableCapacity is the size of the inference table.
 	InferTableCapacity = 32
-	SecuritySlots      = 4
-	RegistryCapacity   = 64
+	// SecuritySlots is the size of the path A security store.
+	SecuritySlots = 4
+	// RegistryCapacity is how many named models the registry holds.
+	RegistryCapacity = 64
 
 	// PolicyMaxBytes is the policy limit checked with `>` (so exactly
 	// 128 MiB passes it and then fails MaxModelBytes: Q3).
 	PolicyMaxBytes = 134_217_728
 	// MaxModelBytes is the metadata size limit of a loadable model.
 	MaxModelBytes = 67_108_864
-	MinCtx        = 1
-	MaxCtx        = 8192
-	MinVocab      = 1_000
-	MaxVocab      = 500_000
+	// MinCtx and MaxCtx bound a model's context length.
+	MinCtx = 1
+	// MaxCtx is the largest context length.
+	MaxCtx = 8192
+	// MinVocab and MaxVocab bound a model's vocabulary.
+	MinVocab = 1_000
+	// MaxVocab is the largest vocabulary.
+	MaxVocab = 500_000
 
-	DefaultCtx        = 2048
-	DefaultVocab      = 50_000
+	// DefaultCtx is path B's context length without --ctx.
+	DefaultCtx = 2048
+	// DefaultVocab is path B's vocabulary without --vocab.
+	DefaultVocab = 50_000
+	// DefaultModelBytes is path B's size without --size-bytes.
 	DefaultModelBytes = 1_048_576
 	// DefaultHashBytes is how many bytes path A hashes without --size-bytes.
 	DefaultHashBytes = 1024
@@ -47,14 +63,21 @@ const (
 
 // Audit operations and status bits (governance.md §2.3).
 const (
-	OpLoad   = 1
-	OpBudget = 2 // never written to the ring, as in the kernel
-	OpInfer  = 3
+	// OpLoad is `llmctl load`.
+	OpLoad = 1
+	// OpBudget is `llmctl budget`: never written to the ring, as in the kernel.
+	OpBudget = 2
+	// OpInfer is `llminfer`.
+	OpInfer = 3
+	// OpStream is `llmstream`.
 	OpStream = 4
 
-	StatusOK     = 1
+	// StatusOK: the operation was served.
+	StatusOK = 1
+	// StatusReject: refused (or, for a stream, cut) by policy or budget.
 	StatusReject = 2
-	StatusMiss   = 4
+	// StatusMiss: the inference ran longer than its WCET.
+	StatusMiss = 4
 )
 
 // Sentinel errors.
@@ -85,10 +108,15 @@ type Quant uint8
 
 // The quantisations `--quant` accepts.
 const (
+	// QuantQ4_0 is q4_0.
 	QuantQ4_0 Quant = iota
+	// QuantQ4_1 is q4_1.
 	QuantQ4_1
+	// QuantInt8 is int8, path B's default.
 	QuantInt8
+	// QuantFP16 is fp16.
 	QuantFP16
+	// QuantFP32 is fp32.
 	QuantFP32
 )
 

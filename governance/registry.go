@@ -28,17 +28,28 @@ const (
 
 // Registry errors; Reason maps each to the word the console prints.
 var (
-	ErrPolicySize    = errors.New("governance: size exceeds policy limit")
-	ErrModelSize     = errors.New("governance: model size out of range")
-	ErrCtx           = errors.New("governance: context length out of range")
-	ErrRegistryFull  = errors.New("governance: registry full")
-	ErrNotActive     = errors.New("governance: swap source is not the active model")
-	ErrNoTarget      = errors.New("governance: no target model")
-	ErrUnknownModel  = errors.New("governance: unknown model")
+	// ErrPolicySize: size × 1024 exceeds the 128 MiB policy.
+	ErrPolicySize = errors.New("governance: size exceeds policy limit")
+	// ErrModelSize: over 64 MiB, or a size that did not parse.
+	ErrModelSize = errors.New("governance: model size out of range")
+	// ErrCtx: ctx outside 1..8192, or a ctx that did not parse.
+	ErrCtx = errors.New("governance: context length out of range")
+	// ErrRegistryFull: 64 models are registered already.
+	ErrRegistryFull = errors.New("governance: registry full")
+	// ErrNotActive: a swap's --from is not the active model.
+	ErrNotActive = errors.New("governance: swap source is not the active model")
+	// ErrNoTarget: no swap target, or no rollback target.
+	ErrNoTarget = errors.New("governance: no target model")
+	// ErrUnknownModel: no model by that name.
+	ErrUnknownModel = errors.New("governance: unknown model")
+	// ErrAlreadyActive: the target is the active model already.
 	ErrAlreadyActive = errors.New("governance: model already active")
-	ErrRetired       = errors.New("governance: model retired")
-	ErrHealth        = errors.New("governance: health check failed")
-	ErrBusy          = errors.New("governance: model is active")
+	// ErrRetired: the model was retired.
+	ErrRetired = errors.New("governance: model retired")
+	// ErrHealth: the model fails the memory health check (> 10 MiB).
+	ErrHealth = errors.New("governance: health check failed")
+	// ErrBusy: the operation is not allowed on the active model.
+	ErrBusy = errors.New("governance: model is active")
 )
 
 // Reason is the console word for a registry error ("" for nil).
@@ -67,11 +78,17 @@ type ModelState uint8
 
 // Model states.
 const (
+	// StateRegistered: known, not in any role.
 	StateRegistered ModelState = iota
+	// StateActive: serving; at most one model.
 	StateActive
+	// StateShadow: deployed beside the active model for comparison.
 	StateShadow
+	// StateRollback: the previous active model, the default rollback target.
 	StateRollback
+	// StateFailed: failed validation; re-registering clears it.
 	StateFailed
+	// StateRetired: out of service for good.
 	StateRetired
 )
 
