@@ -72,6 +72,7 @@ func (c *channel) pop() slot {
 	return it
 }
 
+//go:noinline
 func (c *channel) grow() {
 	size := initialRing
 	if len(c.buf) > 0 {

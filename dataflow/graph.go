@@ -151,6 +151,10 @@ const (
 	kindSource
 	kindSink
 	kindTransform
+	// Fast paths: no function (and, for a sink, not collecting).
+	kindGen
+	kindDrop
+	kindMove
 )
 
 // selEntry is an operator's entry in the selection order, with the two
@@ -158,16 +162,20 @@ const (
 type selEntry struct {
 	in, out uint16
 	idx     int32
-	// inC and outC point at the operator's channels (nil: none); dead
-	// marks an index at or beyond the channel count. Rebuilt by relink
-	// whenever channels or operators are added.
+	// op, inC and outC point at the operator and its channels (nil:
+	// none); dead marks an index at or beyond the channel count. Rebuilt
+	// by relink whenever channels or operators are added.
+	op        *operator
 	inC, outC *channel
 	dead      bool
 }
 
 type operator struct {
-	kind     uint8
-	spec     OperatorSpec
+	kind uint8
+	// cost is the run cost when the caller imposes none.
+	cost      clock.Ticks
+	inC, outC *channel
+	spec      OperatorSpec
 	runs     uint64
 	itemsIn  uint64
 	itemsOut uint64
@@ -313,7 +321,20 @@ func (g *Graph) AddOperator(spec OperatorSpec) (AddResult, error) {
 	case spec.Out == NoChannel:
 		kind = kindSink
 	}
-	g.ops = append(g.ops, operator{kind: kind, spec: spec})
+	switch {
+	case spec.Fn != nil:
+	case kind == kindSource:
+		kind = kindGen
+	case kind == kindSink && !spec.Collect:
+		kind = kindDrop
+	case kind == kindTransform:
+		kind = kindMove
+	}
+	cost := spec.Cost
+	if cost == 0 {
+		cost = g.opts.DefaultCost
+	}
+	g.ops = append(g.ops, operator{kind: kind, cost: cost, spec: spec})
 	idx := len(g.ops) - 1
 	// Insert into the selection order: before the first entry with a
 	// lower-or-equal priority (the new operator is the latest, so it wins
@@ -361,14 +382,21 @@ func (g *Graph) Runnable(i int) bool {
 // Next returns the insertion index of the operator the next step would run
 // (§5.2), or -1 when nothing is runnable.
 func (g *Graph) Next() int {
+	if e := g.next(); e != nil {
+		return int(e.idx)
+	}
+	return -1
+}
+
+func (g *Graph) next() *selEntry {
 	for i := range g.order {
 		e := &g.order[i]
 		if e.dead || (e.inC != nil && e.inC.n == 0) || (e.outC != nil && e.outC.n >= e.outC.capacity) {
 			continue
 		}
-		return int(e.idx)
+		return e
 	}
-	return -1
+	return nil
 }
 
 // relink refreshes the channel pointers of the selection order (the
@@ -376,6 +404,7 @@ func (g *Graph) Next() int {
 func (g *Graph) relink() {
 	for i := range g.order {
 		e := &g.order[i]
+		e.op = &g.ops[e.idx]
 		e.inC, e.outC, e.dead = nil, nil, false
 		if e.in != NoChannel {
 			if int(e.in) < len(g.chans) {
@@ -391,6 +420,7 @@ func (g *Graph) relink() {
 				e.dead = true
 			}
 		}
+		e.op.inC, e.op.outC = e.inC, e.outC
 	}
 }
 
@@ -409,45 +439,99 @@ func (g *Graph) Step(now, cost clock.Ticks) (res StepResult, ok bool) {
 // StepInto is Step writing its result into *res (overwritten entirely),
 // for callers stepping in a tight loop.
 func (g *Graph) StepInto(now, cost clock.Ticks, res *StepResult) bool {
-	idx := g.Next()
-	if idx < 0 {
+	e := g.next()
+	if e == nil {
 		return false
 	}
-	op := &g.ops[idx]
-	sp := &op.spec
-	res.Index, res.Op, res.NTraces, res.Err = idx, sp.ID, 0, nil
-	if sp.In != NoChannel {
-		if c := &g.chans[sp.In]; c.n != c.traced {
-			c.traced = c.n
-			res.Traces[0] = DepthTrace{sp.In, c.n}
-			res.NTraces = 1
-		}
+	op := e.op
+	res.Index, res.Op, res.NTraces = int(e.idx), op.spec.ID, 0
+	if c := op.inC; c != nil && c.n != c.traced {
+		c.traced = c.n
+		res.Traces[0] = DepthTrace{op.spec.In, c.n}
+		res.NTraces = 1
 	}
-	if sp.Out != NoChannel {
-		if c := &g.chans[sp.Out]; c.n != c.traced {
-			c.traced = c.n
-			res.Traces[res.NTraces] = DepthTrace{sp.Out, c.n}
-			res.NTraces++
-		}
+	if c := op.outC; c != nil && c.n != c.traced {
+		c.traced = c.n
+		res.Traces[res.NTraces] = DepthTrace{op.spec.Out, c.n}
+		res.NTraces++
 	}
+	res.Cost, res.Err = g.exec(op, int(e.idx), now, cost)
+	return true
+}
+
+// exec runs the selected operator: stall accounting, metrics, effect.
+func (g *Graph) exec(op *operator, idx int, now, cost clock.Ticks) (clock.Ticks, error) {
 	if g.nfull > 0 {
 		g.countStalls(idx)
 	}
-	switch {
-	case cost != 0:
-	case sp.Cost != 0:
-		cost = sp.Cost
-	default:
-		cost = g.opts.DefaultCost
-	}
-	res.Cost = cost
-	if op.kind != kindNoop {
-		res.Err = g.run(op, now)
+	if cost == 0 {
+		cost = op.cost
 	}
 	op.runs++
 	op.lat.add(uint64(cost) * clock.NsPerTick)
 	g.steps++
-	return true
+	switch op.kind {
+	case kindMove:
+		op.itemsIn++
+		op.itemsOut++
+		src, dst := op.inC, op.outC
+		if src.n == src.capacity {
+			g.nfull--
+		}
+		if dst.n == uint32(len(dst.buf)) {
+			dst.grow()
+		}
+		d := &dst.buf[(dst.head+dst.n)&dst.mask]
+		*d = src.buf[src.head&src.mask]
+		if op.spec.OutSchema != 0 {
+			d.schema = op.spec.OutSchema
+		}
+		src.head = (src.head + 1) & src.mask
+		src.n--
+		src.dequeued++
+		g.commitC(dst)
+	case kindGen:
+		seq := g.seq
+		g.seq++
+		g.produced++
+		op.itemsOut++
+		dst := op.outC
+		if dst.n == uint32(len(dst.buf)) {
+			dst.grow()
+		}
+		dst.buf[(dst.head+dst.n)&dst.mask] = slot{lineage: seq, born: uint64(now), scalar: float32(seq),
+			schema: op.spec.OutSchema, quality: DefaultQuality}
+		g.commitC(dst)
+	case kindDrop:
+		op.itemsIn++
+		src := op.inC
+		if src.n == src.capacity {
+			g.nfull--
+		}
+		if t := src.buf[src.head&src.mask].tref; t != 0 {
+			g.release(t)
+		}
+		src.head = (src.head + 1) & src.mask
+		src.n--
+		src.dequeued++
+		g.consumed++
+	case kindNoop:
+	default:
+		return cost, g.run(op, now)
+	}
+	return cost, nil
+}
+
+// commitC completes a push into channel c.
+func (g *Graph) commitC(c *channel) {
+	c.n++
+	if c.n > c.highWater {
+		c.highWater = c.n
+	}
+	c.enqueued++
+	if c.n == c.capacity {
+		g.nfull++
+	}
 }
 
 // countStalls charges a backpressure stall to every other operator whose
@@ -642,13 +726,23 @@ type RunResult struct {
 // deterministic mode). cost is passed to Step.
 func (g *Graph) Run(now clock.Ticks, n uint64, cost clock.Ticks) RunResult {
 	var r RunResult
-	var s StepResult
 	for r.Steps < n {
-		if !g.StepInto(now.Add(r.Elapsed), cost, &s) {
+		e := g.next()
+		if e == nil {
 			break
 		}
+		op := e.op
+		// Nothing is printed, but the last traced depths must follow as
+		// if it were (a later traced step compares against them).
+		if c := op.inC; c != nil {
+			c.traced = c.n
+		}
+		if c := op.outC; c != nil {
+			c.traced = c.n
+		}
+		c, _ := g.exec(op, int(e.idx), now.Add(r.Elapsed), cost)
 		r.Steps++
-		r.Elapsed = r.Elapsed.Add(s.Cost)
+		r.Elapsed = r.Elapsed.Add(c)
 	}
 	return r
 }
