@@ -176,13 +176,13 @@ type operator struct {
 	cost      clock.Ticks
 	inC, outC *channel
 	spec      OperatorSpec
-	runs     uint64
-	itemsIn  uint64
-	itemsOut uint64
-	stalls   uint64
-	errors   uint64
-	lat      latency
-	sink     []Item
+	runs      uint64
+	itemsIn   uint64
+	itemsOut  uint64
+	stalls    uint64
+	errors    uint64
+	lat       latency
+	sink      []Item
 }
 
 // Graph is one dataflow graph: channels, operators and the items flowing
