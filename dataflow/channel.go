@@ -47,15 +47,6 @@ func (c *channel) reserve() *slot {
 	return &c.buf[(c.head+c.n)&c.mask]
 }
 
-// commit completes a push into the reserved slot.
-func (c *channel) commit() {
-	c.n++
-	if c.n > c.highWater {
-		c.highWater = c.n
-	}
-	c.enqueued++
-}
-
 // front returns the oldest item in place (the channel must be non-empty).
 func (c *channel) front() *slot { return &c.buf[c.head&c.mask] }
 

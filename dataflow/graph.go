@@ -549,18 +549,9 @@ func (g *Graph) countStalls(chosen int) {
 }
 
 func (g *Graph) push(ch uint16, it slot) {
-	*g.reserve(ch) = it
-	g.commit(ch)
-}
-
-func (g *Graph) reserve(ch uint16) *slot { return g.chans[ch].reserve() }
-
-func (g *Graph) commit(ch uint16) {
 	c := &g.chans[ch]
-	c.commit()
-	if c.n == c.capacity {
-		g.nfull++
-	}
+	*c.reserve() = it
+	g.commitC(c)
 }
 
 func (g *Graph) pop(ch uint16) slot {
@@ -569,22 +560,6 @@ func (g *Graph) pop(ch uint16) slot {
 		g.nfull--
 	}
 	return c.pop()
-}
-
-// move is an identity transform: the oldest item of in goes to out,
-// copied ring to ring.
-func (g *Graph) move(in, out uint16, schema uint32) {
-	src := &g.chans[in]
-	if src.n == src.capacity {
-		g.nfull--
-	}
-	dst := g.reserve(out)
-	*dst = *src.front()
-	if schema != 0 {
-		dst.schema = schema
-	}
-	src.drop()
-	g.commit(out)
 }
 
 // item converts a stored slot to the public form.
@@ -647,8 +622,8 @@ func (g *Graph) fail(op *operator, it Item, err error) error {
 	return err
 }
 
-// run is the effect of one run (§5.5, reference). Operators without a
-// function move slots without converting them.
+// run is the effect of one run of an operator with a function or a
+// collecting sink (§5.5, reference); exec handles the function-less kinds.
 func (g *Graph) run(op *operator, now clock.Ticks) error {
 	sp := &op.spec
 	switch op.kind {
@@ -656,13 +631,6 @@ func (g *Graph) run(op *operator, now clock.Ticks) error {
 		seq := g.seq
 		g.seq++
 		g.produced++
-		if sp.Fn == nil {
-			s := g.reserve(sp.Out)
-			*s = slot{lineage: seq, born: uint64(now), scalar: float32(seq), schema: sp.OutSchema, quality: DefaultQuality}
-			g.commit(sp.Out)
-			op.itemsOut++
-			return nil
-		}
 		it, err := sp.Fn(Item{Lineage: seq, Schema: sp.OutSchema, Quality: DefaultQuality, Born: now, Scalar: float32(seq)})
 		if err != nil {
 			return g.fail(op, it, err)
@@ -670,14 +638,8 @@ func (g *Graph) run(op *operator, now clock.Ticks) error {
 		g.push(sp.Out, g.store(it, 0))
 		op.itemsOut++
 	case kindSink:
-		s := g.pop(sp.In)
+		it := g.take(g.pop(sp.In))
 		op.itemsIn++
-		if sp.Fn == nil && !sp.Collect {
-			g.release(s.tref)
-			g.consumed++
-			return nil
-		}
-		it := g.take(s)
 		if sp.Fn != nil {
 			if _, err := sp.Fn(it); err != nil {
 				return g.fail(op, it, err)
@@ -688,22 +650,15 @@ func (g *Graph) run(op *operator, now clock.Ticks) error {
 			op.sink = append(op.sink, it)
 		}
 	case kindTransform:
-		op.itemsIn++
-		if sp.Fn == nil {
-			g.move(sp.In, sp.Out, sp.OutSchema)
-			op.itemsOut++
-			return nil
-		}
 		s := g.pop(sp.In)
-		{
-			in := g.item(s)
-			out, err := sp.Fn(in)
-			if err != nil {
-				g.release(s.tref)
-				return g.fail(op, in, err)
-			}
-			s = g.store(out, s.tref)
+		op.itemsIn++
+		in := g.item(s)
+		out, err := sp.Fn(in)
+		if err != nil {
+			g.release(s.tref)
+			return g.fail(op, in, err)
 		}
+		s = g.store(out, s.tref)
 		if sp.OutSchema != 0 {
 			s.schema = sp.OutSchema
 		}
