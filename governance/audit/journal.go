@@ -28,6 +28,8 @@ var (
 	ErrFailed = errors.New("audit: journal failed earlier")
 	// ErrClosed is returned by Append after Close.
 	ErrClosed = errors.New("audit: journal closed")
+	// ErrLocked is returned by Open when another journal has the file open.
+	ErrLocked = errors.New("audit: journal in use by another process")
 )
 
 // Journal appends hash-chained records to a Sink, one line per record, and
@@ -51,13 +53,18 @@ func New(sink Sink, seq uint64, prev string) (*Journal, error) {
 	return &Journal{sink: sink, seq: seq, prev: prev}, nil
 }
 
-// Open opens the journal file at path for appending, creating it if needed.
+// Open opens the journal file at path for appending, creating it if needed,
+// and locks it (ErrLocked if another Journal holds it).
 // An existing file is verified first and the chain continues from its last
 // record; a file that does not verify is refused (errors.Is(err, ErrBroken)),
 // so a damaged journal is never extended silently.
 func Open(path string) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
+		return nil, fmt.Errorf("audit: open: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("audit: open: %w", err)
 	}
 	rep, err := Verify(f)

@@ -215,6 +215,23 @@ func TestOpenContinuesChain(t *testing.T) {
 	}
 }
 
+func TestOpenLocksTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(path); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: %v", err)
+	}
+	j.Close()
+	j2, err := Open(path)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	j2.Close()
+}
+
 func TestOpenRefusesBrokenFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
 	data := writeJournal(t, 3)
