@@ -323,17 +323,21 @@ func inScope(p string, prefix []string) bool {
 	}
 	var match [8]bool
 	depth := 0
-	for i := 0; i < len(p); {
-		for i < len(p) && p[i] == '/' {
+	for i := 1; i < len(p); {
+		if p[i] == '/' {
 			i++
+			continue
 		}
-		j := i
-		for j < len(p) && p[j] != '/' {
-			j++
+		j := strings.IndexByte(p[i:], '/')
+		if j < 0 {
+			j = len(p)
+		} else {
+			j += i
 		}
-		switch comp := p[i:j]; comp {
-		case "", ".":
-		case "..":
+		comp := p[i:j]
+		switch {
+		case len(comp) == 1 && comp[0] == '.':
+		case len(comp) == 2 && comp[0] == '.' && comp[1] == '.':
 			if depth > 0 {
 				depth--
 			}
