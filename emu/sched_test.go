@@ -1,0 +1,146 @@
+package emu
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sisemu/sisemu/sched"
+)
+
+// schedSnapshot is everything det can observe about the graph scheduler:
+// the "no state change" oracle for rejected input.
+func schedSnapshot(m *Machine) string {
+	st, ok := m.ScheduleStatus()
+	if !ok {
+		return "no scheduler"
+	}
+	return fmt.Sprintf("%+v %+v %v", st, m.ScheduleTrace(), m.sched.detOn())
+}
+
+// FuzzDet feeds arbitrary det arguments to a machine with a graph and one
+// admitted server: nothing panics, a parse error prints one line and
+// changes no state, and every output line is a det line.
+func FuzzDet(f *testing.F) {
+	for _, s := range []string{
+		"", "on", "on 1 2", "on 1000000 10000000 10000000", "on +5 +10 +10 extra", "on x 1 1", "on 1 x 1",
+		"on 1 1 x", "on 18446744073709551616 1 1", "off", "status", "reset", "trace", "trace 3", "trace json",
+		"trace 2 json", "trace clear", "trace x", "trace 1 2", "servers", "demand 0 5", "demand 9 5",
+		"demand 0 0", "demand x 1", "demand", "bogus",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		m := MustNew(Options{})
+		m.Exec("graphctl create")
+		m.Exec("det on 2000000 10000000 0")
+		m.Exec("graphctl start 3")
+		args := Tokenize(line)
+		cmd := parseDet(args)
+		before := schedSnapshot(m)
+		out := m.Exec("det " + line).Output
+		if cmd.op == detBad {
+			if out != cmd.errLine+"\n" {
+				t.Fatalf("det %q: output %q, want %q", line, out, cmd.errLine)
+			}
+			if after := schedSnapshot(m); after != before {
+				t.Fatalf("det %q changed state:\n%s\n%s", line, before, after)
+			}
+			return
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			if !strings.HasPrefix(l, "[DET") && !strings.HasPrefix(l, "METRIC det_admit_") && !strings.HasPrefix(l, "[{") && l != "[]" {
+				t.Fatalf("det %q: unexpected line %q", line, l)
+			}
+		}
+	})
+}
+
+// TestScheduleTraceAccessor: the Go accessor returns the ring that
+// `det trace` prints, as typed records.
+func TestScheduleTraceAccessor(t *testing.T) {
+	m := MustNew(Options{})
+	if m.ScheduleTrace() != nil {
+		t.Fatal("trace before any graph")
+	}
+	if _, ok := m.ScheduleStatus(); ok {
+		t.Fatal("status before any graph")
+	}
+	m.Exec("graphctl create")
+	m.Exec("det on 2000000 10000000 0")
+	m.Exec("graphctl start 4")
+	got := m.ScheduleTrace()
+	want := []sched.JobRecord{{Seq: 1, K: 0, Task: 0, ReleaseNs: 1_000_000, DeadlineNs: 11_000_000, StartSlice: 2, FinishSlice: 3, RuntimeNs: 2_000_000}}
+	if len(got) != 1 || got[0] != want[0] {
+		t.Fatalf("trace %+v, want %+v", got, want)
+	}
+	if out := m.Exec("det trace").Output; !strings.Contains(out, "job=1 task=0 k=0 release_ns=1000000 deadline_ns=11000000 start_slice=2 finish_slice=3 runtime_ns=2000000 missed=0") {
+		t.Fatalf("det trace: %q", out)
+	}
+	// The accessor returns a copy.
+	got[0].Seq = 99
+	if m.ScheduleTrace()[0].Seq != 1 {
+		t.Fatal("accessor shares the ring")
+	}
+}
+
+// TestDetSlicesAdvanceTheClock: `graphctl start n` in det mode passes n·L
+// whatever runs, and the line cost comes on top.
+func TestDetSlicesAdvanceTheClock(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.Exec("det on 1000000 4000000 0")
+	r := m.Exec("graphctl start 37")
+	if r.Elapsed != 37*62_500+LineCost {
+		t.Fatalf("elapsed %d ticks", r.Elapsed)
+	}
+	if !strings.Contains(r.Output, "METRIC scheduler_run_us=37000\n") {
+		t.Fatalf("output %q", r.Output)
+	}
+}
+
+// TestDestroyedGraphStopsTheScheduler: after graphctl destroy (reference:
+// the slot is emptied), det sees no graph and the scheduler has no due
+// events.
+func TestDestroyedGraphStopsTheScheduler(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.Exec("det on 1000000 4000000 0")
+	m.Exec("graphctl destroy")
+	if _, ok := m.sched.nextDue(); ok {
+		t.Fatal("events due without a graph")
+	}
+	if out := m.Exec("det status").Output; out != "[DET] no active graph\n" {
+		t.Fatalf("det status: %q", out)
+	}
+	if m.sched.detOn() {
+		t.Fatal("det on without a graph")
+	}
+}
+
+// TestAILatencyFormat pins the reference reading of Q12: AI latency is kept
+// in ns and rtaivalidation prints the mean as µs with one truncated
+// decimal; `det status` shows the AI line once there are inferences, and
+// `det reset` clears it (Q11).
+func TestAILatencyFormat(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.sched.graph.RecordAIInference(12_300, false)
+	m.sched.graph.RecordAIInference(12_399, true)
+	out := m.Exec("rtaivalidation").Output
+	for _, want := range []string{"METRIC ai_inference_latency_us=12.3\n", "METRIC ai_deadline_misses=1\n"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("rtaivalidation lacks %q:\n%s", want, out)
+		}
+	}
+	if got := m.Exec("det status").Output; got != "[DET] enabled=0 wcet_ns=0 misses=0\n[DET] scheduler_deadline_misses=0\n[DET] ai_inferences=2 ai_deadline_misses=1 ai_avg_latency_ns=12349\n" {
+		t.Fatalf("det status %q", got)
+	}
+	m.Exec("det reset")
+	if got := m.Exec("det status").Output; strings.Contains(got, "ai_inferences") {
+		t.Fatalf("after reset %q", got)
+	}
+	if out := m.Exec("rtaivalidation").Output; !strings.Contains(out, "METRIC ai_inference_latency_us=3.2\n") {
+		t.Fatal("default latency after reset")
+	}
+}
