@@ -126,3 +126,26 @@ func TestSchedSimulateHW(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedExampleIsCurrent: examples/taskset.trace.json and
+// examples/taskset.svg (linked from the README) are what the current code
+// writes. Regenerate with:
+//
+//	go run ./cmd/sisemu sched simulate --taskset examples/taskset.json \
+//	    --json examples/taskset.trace.json --svg examples/taskset.svg
+func TestShippedExampleIsCurrent(t *testing.T) {
+	dir := t.TempDir()
+	var out, errb bytes.Buffer
+	args := []string{"sched", "simulate", "--taskset", "../../examples/taskset.json",
+		"--json", filepath.Join(dir, "t.json"), "--svg", filepath.Join(dir, "t.svg")}
+	if rc := run(args, &out, &errb); rc != 0 {
+		t.Fatal(errb.String())
+	}
+	for _, f := range [][2]string{{"t.json", "taskset.trace.json"}, {"t.svg", "taskset.svg"}} {
+		got, _ := os.ReadFile(filepath.Join(dir, f[0]))
+		want, err := os.ReadFile(filepath.Join("../../examples", f[1]))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("examples/%s is stale (%v); regenerate it (see the comment above)", f[1], err)
+		}
+	}
+}
