@@ -21,7 +21,13 @@
 //     ring, and the counters.
 //
 // A denied or malformed call changes nothing but the audit ring, the
-// counters and the supervisor's bookkeeping. Results are returned, never
+// counters and the supervisor's bookkeeping. An IoError keeps what the
+// stages before the failing one did, as a real file system would (FS_WRITE
+// creates the file before a write that then fails).
+//
+// A call by an agent id that ASM supervises also touches that agent (last
+// activity, syscalls, a profiler sample); a policy denial of such a call is
+// a violation whose fault action is Kill. Results are returned, never
 // printed: package emu turns a Result into the kernel's console lines.
 //
 // # Caller's duties
