@@ -32,11 +32,15 @@ const (
 	// ErrTooLarge is returned for a write that would grow a file past
 	// MaxFileSize.
 	ErrTooLarge
+	// ErrNoSpace is returned for a write that would grow the file system's
+	// data past Capacity.
+	ErrNoSpace
 )
 
 var errnoText = [...]string{
 	"", "No such file or directory", "File exists", "Not a directory", "Is a directory",
 	"Directory not empty", "Device or resource busy", "Invalid argument", "File too large",
+	"No space left on device",
 }
 
 // Error is the errno description the kernel prints.
@@ -57,6 +61,10 @@ const (
 // make the emulator allocate without limit (the kernel's ramfs has a limit
 // too; the reference picks 16 MiB).
 const MaxFileSize = 16 << 20
+
+// Capacity bounds the bytes a file system holds (file data and names), as
+// the kernel's ramfs is bounded by its memory: 64 MiB.
+const Capacity = 64 << 20
 
 // Type is a node's kind.
 type Type uint8
@@ -266,6 +274,9 @@ func (fs *FS) WriteAt(p string, off uint64, data []byte) (int, error) {
 		return 0, fmt.Errorf("vfs: write %s: %w", p, ErrTooLarge)
 	}
 	end := off + uint64(len(data))
+	if end > uint64(len(nd.data)) && fs.bytes+(end-uint64(len(nd.data))) > Capacity {
+		return 0, fmt.Errorf("vfs: write %s: %w", p, ErrNoSpace)
+	}
 	if end > uint64(len(nd.data)) {
 		fs.bytes += end - uint64(len(nd.data))
 		grown := make([]byte, end)

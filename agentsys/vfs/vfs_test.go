@@ -2,6 +2,7 @@ package vfs_test
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"path"
 	"sort"
@@ -71,6 +72,17 @@ func TestBasics(t *testing.T) {
 	}
 	if _, err := fs.WriteAt("/tmp/z.txt", vfs.MaxFileSize, []byte{1}); !errors.Is(err, vfs.ErrTooLarge) {
 		t.Errorf("huge write: %v", err)
+	}
+	for i := range 3 {
+		p := fmt.Sprintf("/tmp/f%d", i)
+		must(fs.OpenCreate(p))
+		if _, err := fs.WriteAt(p, vfs.MaxFileSize-1, []byte{1}); err != nil {
+			t.Fatalf("file %d: %v", i, err)
+		}
+	}
+	must(fs.OpenCreate("/tmp/f3"))
+	if _, err := fs.WriteAt("/tmp/f3", vfs.MaxFileSize-1, []byte{1}); !errors.Is(err, vfs.ErrNoSpace) || fs.StoredBytes() > vfs.Capacity {
+		t.Fatalf("over capacity: %v, %d bytes", err, fs.StoredBytes())
 	}
 	if vfs.Errno(0).Error() != "Unknown error" || vfs.ErrNotEmpty.Error() != "Directory not empty" {
 		t.Error("errno texts")
