@@ -160,14 +160,14 @@ const (
 // selEntry is an operator's entry in the selection order, with the two
 // fields the runnable test needs kept inline.
 type selEntry struct {
-	in, out uint16
+	// in and out are the operator's channels for the runnable test: a
+	// missing channel is the graph's always-ready sentinel, an index at or
+	// beyond the channel count the never-ready one, so the test is two
+	// compares without branches on nil. Rebuilt by relink whenever
+	// channels or operators are added.
+	in, out *channel
+	op      *operator
 	idx     int32
-	// op, inC and outC point at the operator and its channels (nil:
-	// none); dead marks an index at or beyond the channel count. Rebuilt
-	// by relink whenever channels or operators are added.
-	op        *operator
-	inC, outC *channel
-	dead      bool
 }
 
 type operator struct {
@@ -195,7 +195,9 @@ type Graph struct {
 	// insertion (later first): the first runnable one is the selection of
 	// §5.2.
 	order []selEntry
-	nfull int // channels at capacity; stalls are only possible when > 0
+	nfull int
+	// ready is never empty and never full; blocked is empty and full.
+	ready, blocked channel // channels at capacity; stalls are only possible when > 0
 
 	seq        uint64
 	mismatches uint64
@@ -229,7 +231,9 @@ func New(opts Options) (*Graph, error) {
 		opts.MaxChannels > int(NoChannel) || opts.OperatorsHint < 0 || opts.FailedKeep < 0 {
 		return nil, fmt.Errorf("%w: %+v", ErrOptions, opts)
 	}
-	return &Graph{opts: opts}, nil
+	g := &Graph{opts: opts}
+	g.ready = channel{n: 1, capacity: ^uint32(0)}
+	return g, nil
 }
 
 // Options returns the options the graph was built with (defaults filled).
@@ -348,7 +352,7 @@ func (g *Graph) AddOperator(spec OperatorSpec) (AddResult, error) {
 	}
 	g.order = append(g.order, selEntry{})
 	copy(g.order[pos+1:], g.order[pos:])
-	g.order[pos] = selEntry{in: spec.In, out: spec.Out, idx: int32(idx)}
+	g.order[pos] = selEntry{idx: int32(idx)}
 	g.relink()
 	res.Index = idx
 	return res, nil
@@ -391,36 +395,43 @@ func (g *Graph) Next() int {
 func (g *Graph) next() *selEntry {
 	for i := range g.order {
 		e := &g.order[i]
-		if e.dead || (e.inC != nil && e.inC.n == 0) || (e.outC != nil && e.outC.n >= e.outC.capacity) {
-			continue
+		if e.in.n != 0 && e.out.n < e.out.capacity {
+			return e
 		}
-		return e
 	}
 	return nil
 }
 
-// relink refreshes the channel pointers of the selection order (the
-// channel slice may have moved, or a missing channel may now exist).
+// relink refreshes the channel pointers of the operators and of the
+// selection order (the channel slice may have moved, or a missing channel
+// may now exist).
 func (g *Graph) relink() {
+	for i := range g.ops {
+		op := &g.ops[i]
+		op.inC, op.outC = nil, nil
+		if ch := op.spec.In; ch != NoChannel && int(ch) < len(g.chans) {
+			op.inC = &g.chans[ch]
+		}
+		if ch := op.spec.Out; ch != NoChannel && int(ch) < len(g.chans) {
+			op.outC = &g.chans[ch]
+		}
+	}
 	for i := range g.order {
 		e := &g.order[i]
-		e.op = &g.ops[e.idx]
-		e.inC, e.outC, e.dead = nil, nil, false
-		if e.in != NoChannel {
-			if int(e.in) < len(g.chans) {
-				e.inC = &g.chans[e.in]
-			} else {
-				e.dead = true
+		op := &g.ops[e.idx]
+		e.op, e.in, e.out = op, &g.ready, &g.ready
+		sp := &op.spec
+		switch {
+		case sp.In != NoChannel && op.inC == nil, sp.Out != NoChannel && op.outC == nil:
+			e.in = &g.blocked
+		default:
+			if op.inC != nil {
+				e.in = op.inC
+			}
+			if op.outC != nil {
+				e.out = op.outC
 			}
 		}
-		if e.out != NoChannel {
-			if int(e.out) < len(g.chans) {
-				e.outC = &g.chans[e.out]
-			} else {
-				e.dead = true
-			}
-		}
-		e.op.inC, e.op.outC = e.inC, e.outC
 	}
 }
 
@@ -539,12 +550,12 @@ func (g *Graph) commitC(c *channel) {
 func (g *Graph) countStalls(chosen int) {
 	for i := range g.order {
 		e := &g.order[i]
-		c := e.outC
-		if c == nil || e.dead || c.n < c.capacity || int(e.idx) == chosen || (e.inC != nil && e.inC.n == 0) {
+		c := e.op.outC
+		if c == nil || c.n < c.capacity || int(e.idx) == chosen || e.in.n == 0 {
 			continue
 		}
 		c.stalls++
-		g.ops[e.idx].stalls++
+		e.op.stalls++
 	}
 }
 
@@ -689,14 +700,57 @@ func (g *Graph) Run(now clock.Ticks, n uint64, cost clock.Ticks) RunResult {
 		op := e.op
 		// Nothing is printed, but the last traced depths must follow as
 		// if it were (a later traced step compares against them).
-		if c := op.inC; c != nil {
-			c.traced = c.n
+		src, dst := op.inC, op.outC
+		if src != nil {
+			src.traced = src.n
 		}
-		if c := op.outC; c != nil {
-			c.traced = c.n
+		if dst != nil {
+			dst.traced = dst.n
 		}
-		c, _ := g.exec(op, int(e.idx), now.Add(r.Elapsed), cost)
 		r.Steps++
+		// exec's three function-less kinds, inlined for pipelines: the
+		// slow cases (stalls to count, a ring to grow, a schema to set)
+		// go through exec.
+		if g.nfull != 0 || op.kind < kindGen || (dst != nil && dst.n == uint32(len(dst.buf))) ||
+			(op.kind == kindMove && op.spec.OutSchema != 0) {
+			c, _ := g.exec(op, int(e.idx), now.Add(r.Elapsed), cost)
+			r.Elapsed = r.Elapsed.Add(c)
+			continue
+		}
+		c := cost
+		if c == 0 {
+			c = op.cost
+		}
+		op.runs++
+		op.lat.add(uint64(c) * clock.NsPerTick)
+		g.steps++
+		switch op.kind {
+		case kindMove:
+			op.itemsIn++
+			op.itemsOut++
+			dst.buf[(dst.head+dst.n)&dst.mask] = src.buf[src.head&src.mask]
+			src.head = (src.head + 1) & src.mask
+			src.n--
+			src.dequeued++
+			g.commitC(dst)
+		case kindGen:
+			seq := g.seq
+			g.seq++
+			g.produced++
+			op.itemsOut++
+			dst.buf[(dst.head+dst.n)&dst.mask] = slot{lineage: seq, born: uint64(now.Add(r.Elapsed)),
+				scalar: float32(seq), schema: op.spec.OutSchema, quality: DefaultQuality}
+			g.commitC(dst)
+		case kindDrop:
+			op.itemsIn++
+			if t := src.buf[src.head&src.mask].tref; t != 0 {
+				g.release(t)
+			}
+			src.head = (src.head + 1) & src.mask
+			src.n--
+			src.dequeued++
+			g.consumed++
+		}
 		r.Elapsed = r.Elapsed.Add(c)
 	}
 	return r

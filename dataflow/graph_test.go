@@ -2,10 +2,12 @@ package dataflow
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/sisemu/sisemu/dataflow/tensor"
+	"github.com/sisemu/sisemu/sched/clock"
 )
 
 func mustGraph(t *testing.T) *Graph {
@@ -498,4 +500,90 @@ func TestTensorTableTracksItemsInFlight(t *testing.T) {
 	if items, _ := g.SinkItems(3 + 1); len(items) == 0 || items[0].T == nil || items[0].T.Data()[0] != tensor.GELU(tensor.Scalar1(7)).Data()[0] {
 		t.Fatalf("sink items %+v", items)
 	}
+}
+
+// TestRunEqualsSteps: Run (with its inlined fast paths) and repeated Step
+// leave random graphs in identical states: same counters, items, traced
+// depths and latency distributions.
+func TestRunEqualsSteps(t *testing.T) {
+	bad := errors.New("bad")
+	for seed := uint64(0); seed < 200; seed++ {
+		build := func() *Graph {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			g := mustGraph(t)
+			nch := rng.IntN(KernelMaxChannels + 1)
+			for range nch {
+				mustChan(t, g, uint32(1+rng.IntN(20)))
+			}
+			pick := func() uint16 {
+				if rng.IntN(3) == 0 {
+					return NoChannel
+				}
+				return uint16(rng.IntN(nch + 1))
+			}
+			for i := range 1 + rng.IntN(KernelMaxOperators) {
+				sp := OperatorSpec{ID: uint32(i), In: pick(), Out: pick(), Priority: uint8(rng.IntN(3)),
+					OutSchema: uint32(rng.IntN(2) * 5), Cost: clock.Ticks(rng.IntN(2) * 100), Collect: rng.IntN(4) == 0}
+				switch rng.IntN(4) {
+				case 0:
+					sp.Fn = Map(tensor.ReLU)
+				case 1:
+					sp.Fn = func(in Item) (Item, error) {
+						if in.Lineage%5 == 4 {
+							return in, bad
+						}
+						return in, nil
+					}
+				}
+				mustOp(t, g, sp)
+			}
+			return g
+		}
+		a, b := build(), build()
+		rng := rand.New(rand.NewPCG(seed, 8))
+		var now clock.Ticks
+		for range 20 {
+			n := uint64(rng.IntN(40))
+			cost := clock.Ticks(rng.IntN(2) * 50)
+			ra := a.Run(now, n, cost)
+			var rb RunResult
+			for rb.Steps < n {
+				s, ok := b.Step(now.Add(rb.Elapsed), cost)
+				if !ok {
+					break
+				}
+				rb.Steps++
+				rb.Elapsed += s.Cost
+			}
+			if ra != rb {
+				t.Fatalf("seed %d: Run %+v, steps %+v", seed, ra, rb)
+			}
+			now += ra.Elapsed
+		}
+		sa, sb := a.Status(), b.Status()
+		if fmt.Sprint(sa) != fmt.Sprint(sb) {
+			t.Fatalf("seed %d: status differs:\n%+v\n%+v", seed, sa, sb)
+		}
+		for ch := range uint16(a.NumChannels()) {
+			if a.chans[ch].traced != b.chans[ch].traced || itemsString(a.ChannelItems(ch)) != itemsString(b.ChannelItems(ch)) {
+				t.Fatalf("seed %d: channel %d differs", seed, ch)
+			}
+		}
+		for i := range a.NumOperators() {
+			ia, _ := a.SinkItems(i)
+			ib, _ := b.SinkItems(i)
+			if itemsString(ia) != itemsString(ib) {
+				t.Fatalf("seed %d: sink %d differs", seed, i)
+			}
+		}
+	}
+}
+
+// itemsString formats items by value (tensor contents, not addresses).
+func itemsString(items []Item) string {
+	var b []byte
+	for _, it := range items {
+		b = fmt.Appendf(b, "%d/%d/%d/%d/%v/%v;", it.Lineage, it.Schema, it.Quality, it.Born, it.Scalar, it.Tensor())
+	}
+	return string(b)
 }
