@@ -16,6 +16,12 @@ const (
 	DefaultSlots = 16
 	// DefaultTraceCap is the size of the job trace ring.
 	DefaultTraceCap = 1024
+	// MaxPending bounds a server's backlog of released, unfinished jobs.
+	// A server that gets no slices (its graph is never started) keeps
+	// releasing jobs; without a bound a long real-time session would grow
+	// without limit. At the bound the oldest pending job, long since
+	// counted as a miss, is abandoned.
+	MaxPending = 4096
 )
 
 // Sentinel errors. Callers map them to the kernel's lines; wrapped errors
@@ -123,9 +129,12 @@ const (
 	EventThrottle
 	// EventReplenish: the server's runtime was replenished.
 	EventReplenish
+	// EventDrop: the oldest pending job was abandoned because the server's
+	// backlog reached MaxPending (K = job index, Value = drops so far).
+	EventDrop
 )
 
-var eventNames = [...]string{"release", "dispatch", "complete", "miss", "overrun", "throttle", "replenish"}
+var eventNames = [...]string{"release", "dispatch", "complete", "miss", "overrun", "throttle", "replenish", "drop"}
 
 // String returns the kind's name.
 func (k EventKind) String() string {
@@ -180,6 +189,7 @@ type Status struct {
 
 	Overruns uint64 // jobs that ran past Q (`det status` misses=)
 	Misses   uint64 // jobs unfinished at their deadline
+	Dropped  uint64 // jobs abandoned by a full backlog (see MaxPending)
 
 	JitterSamples uint64 // every sample ever taken
 	MaxJitterNs   uint64 // over the last JitterWindow samples
@@ -259,6 +269,7 @@ type Scheduler struct {
 
 	overruns uint64
 	misses   uint64
+	dropped  uint64
 	jitter   Jitter
 	aiN      uint64
 	aiMiss   uint64
@@ -371,10 +382,10 @@ func (s *Scheduler) SetDemand(now clock.Ticks, id int, demandNs uint64) error {
 	return nil
 }
 
-// ResetCounters zeroes overruns, misses, jitter and the AI counters (the
-// reference `det reset`, sched.md Q11).
+// ResetCounters zeroes overruns, misses, drops, jitter and the AI counters
+// (the reference `det reset`, sched.md Q11).
 func (s *Scheduler) ResetCounters() {
-	s.overruns, s.misses = 0, 0
+	s.overruns, s.misses, s.dropped = 0, 0, 0
 	s.jitter.Reset()
 	s.aiN, s.aiMiss, s.aiSum = 0, 0, 0
 }
@@ -501,6 +512,9 @@ func (s *Scheduler) release(id int, sv *server, t uint64) {
 			}
 		}
 	}
+	if sv.pending() >= MaxPending && s.running != id {
+		s.drop(id, sv, t)
+	}
 	dem := sv.demand
 	if sv.nextK < uint64(len(sv.demands)) {
 		dem = sv.demands[sv.nextK]
@@ -519,6 +533,26 @@ func (s *Scheduler) release(id int, sv *server, t uint64) {
 			sv.replAt = max(sat(sv.dl, sv.p)-sv.d, t)
 			s.emit(EventThrottle, id, 0, t, sv.replAt)
 		}
+	}
+}
+
+// drop abandons the server's oldest pending job (it never ran to
+// completion and never will): its miss is counted first if its deadline
+// has not been checked yet.
+func (s *Scheduler) drop(id int, sv *server, t uint64) {
+	j := &sv.jobs[sv.head]
+	if sv.check == sv.head {
+		s.miss(id, j, t)
+		sv.check++
+	}
+	s.dropped++
+	s.emit(EventDrop, id, j.k, t, s.dropped)
+	sv.head++
+	if sv.head*2 >= len(sv.jobs) {
+		n := copy(sv.jobs, sv.jobs[sv.head:])
+		sv.jobs = sv.jobs[:n]
+		sv.check -= sv.head
+		sv.head = 0
 	}
 }
 
@@ -688,7 +722,7 @@ func (s *Scheduler) Status() Status {
 		Enabled: s.enabled, WCETNs: s.wcet,
 		UsedPPM: s.adm.UsedPPM, BoundPPM: s.adm.BoundPPM,
 		Accepted: s.adm.Accepted, Rejected: s.adm.Rejected,
-		Overruns: s.overruns, Misses: s.misses,
+		Overruns: s.overruns, Misses: s.misses, Dropped: s.dropped,
 		JitterSamples: s.jitter.Total, MaxJitterNs: s.jitter.Max(),
 		MeanJitterNs: s.jitter.Mean(), P99JitterNs: s.jitter.P99(),
 		AIInferences: s.aiN, AIDeadlineMisses: s.aiMiss,

@@ -232,3 +232,45 @@ func TestStateAndKindNames(t *testing.T) {
 		t.Fatal("event names")
 	}
 }
+
+// TestBacklogIsBounded: a server that never gets a slice keeps at most
+// MaxPending jobs; older ones are abandoned after being counted as misses,
+// and a slice afterwards still runs the oldest job left.
+func TestBacklogIsBounded(t *testing.T) {
+	s := mustNew(t, Options{RecordEvents: true, TraceCap: 8192})
+	s.Admit(0, 500_000, ms, 0)
+	s.Advance(tk(5000*ms - 16)) // releases at 0..4999 ms
+	st := s.Status()
+	if st.Servers[0].Pending != MaxPending || st.Dropped != 5000-MaxPending || st.Misses != 4999 {
+		t.Fatalf("pending %d dropped %d misses %d", st.Servers[0].Pending, st.Dropped, st.Misses)
+	}
+	var drops int
+	for _, e := range s.DrainEvents(nil) {
+		if e.Kind == EventDrop {
+			drops++
+		}
+	}
+	if drops != 5000-MaxPending {
+		t.Fatalf("%d drop events", drops)
+	}
+	id, used, err := s.Dispatch(tk(5000 * ms))
+	if id != 0 || used != 500_000 || err != nil {
+		t.Fatalf("dispatch %d %d %v", id, used, err)
+	}
+	s.Advance(tk(5001 * ms))
+	// The dispatch at 5000 ms first released job 5000, dropping job 904; the
+	// oldest kept job, 905, ran, and its miss record is completed in place.
+	var found bool
+	for _, r := range s.Trace(nil) {
+		if r.K == 5001-MaxPending {
+			found = r.FinishSlice == 5000 && r.Missed && r.RuntimeNs == 500_000
+		}
+	}
+	if !found {
+		t.Fatal("the oldest kept job's record was not completed")
+	}
+	s.ResetCounters()
+	if s.Status().Dropped != 0 {
+		t.Fatal("reset keeps drops")
+	}
+}
