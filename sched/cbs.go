@@ -229,7 +229,6 @@ type server struct {
 	jobs     []job
 	head     int // jobs[head:] are pending
 	check    int // jobs[check:] have not been checked against their deadline
-	tpos     int // position in the timer heap
 	fresh    bool
 	throttle bool
 }
@@ -260,6 +259,7 @@ type Scheduler struct {
 
 	servers []server
 	timers  timerHeap
+	tpos    []int32 // server id -> position in timers
 	ready   readyHeap
 
 	running  int    // server holding the current slice, -1 none
@@ -347,7 +347,7 @@ func (s *Scheduler) AdmitWithDemands(now clock.Ticks, wcetNs, periodNs, deadline
 		q: wcetNs, d: d, p: periodNs, util: util, demand: wcetNs,
 		admit: s.now, nextRel: s.now, fresh: true, demands: slices.Clone(demandsNs),
 	})
-	s.timers.push(s.servers, id)
+	s.timers.push(&s.tpos, s.servers[id].nextEvent(), id)
 	s.enabled = true
 	s.wcet = wcetNs
 	s.Advance(now) // the first release is due now
@@ -362,6 +362,7 @@ func (s *Scheduler) Off(now clock.Ticks) {
 	s.enabled = false
 	s.servers = s.servers[:0]
 	s.timers = s.timers[:0]
+	s.tpos = s.tpos[:0]
 	s.ready = s.ready[:0]
 	s.running = -1
 	s.adm.UsedPPM = 0
@@ -461,7 +462,7 @@ func (s *Scheduler) serverEvents(id int, t uint64) {
 	if sv.nextRel <= t {
 		s.release(id, sv, t)
 	}
-	s.timers.fix(s.servers, sv.tpos)
+	s.timers.fix(s.tpos, id, sv.nextEvent())
 }
 
 func (s *Scheduler) miss(id int, j *job, t uint64) {
@@ -618,7 +619,7 @@ func (s *Scheduler) endSegment() {
 	case sv.pending() > 0:
 		s.ready.push(sv.dl, id)
 	}
-	s.timers.fix(s.servers, sv.tpos)
+	s.timers.fix(s.tpos, id, sv.nextEvent())
 }
 
 func (s *Scheduler) complete(id int, sv *server, j *job, t uint64) {

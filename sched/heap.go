@@ -9,30 +9,36 @@ type timerEntry struct {
 	id  int
 }
 
-// timerHeap is a 4-ary min-heap of servers by (next event time, id). Each
-// server knows its position (server.tpos) so its key can change in place.
+// timerHeap is a 4-ary min-heap of servers by (next event time, id). The
+// position of each server is kept in a separate dense array (pos, indexed
+// by server id) so that its key can change in place: sifting then touches
+// only the heap and that array, never the server structs, which matters
+// once there are thousands of servers.
 type timerHeap []timerEntry
 
 func (h timerHeap) less(a, b timerEntry) bool {
 	return a.key < b.key || (a.key == b.key && a.id < b.id)
 }
 
-func (h *timerHeap) push(svs []server, id int) {
-	*h = append(*h, timerEntry{key: svs[id].nextEvent(), id: id})
-	i := len(*h) - 1
-	svs[id].tpos = i
-	h.up(svs, i)
+func (h *timerHeap) push(pos *[]int32, key uint64, id int) {
+	*h = append(*h, timerEntry{key: key, id: id})
+	*pos = append(*pos, int32(len(*h)-1))
+	h.up(*pos, len(*h)-1)
 }
 
-// fix re-keys the entry at position i from its server and restores order.
-func (h timerHeap) fix(svs []server, i int) {
-	h[i].key = svs[h[i].id].nextEvent()
-	if !h.up(svs, i) {
-		h.down(svs, i)
+// fix gives server id the key and restores order.
+func (h timerHeap) fix(pos []int32, id int, key uint64) {
+	i := int(pos[id])
+	old := h[i].key
+	h[i].key = key
+	if key < old {
+		h.up(pos, i)
+	} else if key > old {
+		h.down(pos, i)
 	}
 }
 
-func (h timerHeap) up(svs []server, i int) bool {
+func (h timerHeap) up(pos []int32, i int) bool {
 	e := h[i]
 	moved := false
 	for i > 0 {
@@ -41,16 +47,16 @@ func (h timerHeap) up(svs []server, i int) bool {
 			break
 		}
 		h[i] = h[p]
-		svs[h[i].id].tpos = i
+		pos[h[i].id] = int32(i)
 		i = p
 		moved = true
 	}
 	h[i] = e
-	svs[e.id].tpos = i
+	pos[e.id] = int32(i)
 	return moved
 }
 
-func (h timerHeap) down(svs []server, i int) {
+func (h timerHeap) down(pos []int32, i int) {
 	e := h[i]
 	n := len(h)
 	for {
@@ -68,11 +74,11 @@ func (h timerHeap) down(svs []server, i int) {
 			break
 		}
 		h[i] = h[best]
-		svs[h[i].id].tpos = i
+		pos[h[i].id] = int32(i)
 		i = best
 	}
 	h[i] = e
-	svs[e.id].tpos = i
+	pos[e.id] = int32(i)
 }
 
 // readyEntry is one eligible server in the EDF heap.
