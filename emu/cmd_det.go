@@ -47,7 +47,8 @@ const (
 type detCmd struct {
 	op                  detOp
 	wcet, period, dline uint64
-	n                   uint64 // trace: last n records (0 = all)
+	n                   uint64 // trace: last n records
+	hasN                bool   // trace: n was given (else all records)
 	json                bool
 	id                  uint64 // demand: server id
 	ns                  uint64 // demand: ns per job
@@ -104,7 +105,7 @@ func parseDet(args []string) detCmd {
 			if !ok {
 				return detCmd{errLine: detUsageTrace}
 			}
-			c.n = n
+			c.n, c.hasN = n, true
 			rest = rest[1:]
 		}
 		if len(rest) > 0 && rest[0] == "json" {
@@ -191,7 +192,7 @@ func runDet(m *Machine, c *Ctx) {
 		c.Println("[DET] trace cleared")
 	case detTraceOp:
 		recs := g.Trace(nil)
-		if cmd.n > 0 && cmd.n < uint64(len(recs)) {
+		if cmd.hasN && cmd.n < uint64(len(recs)) {
 			recs = recs[uint64(len(recs))-cmd.n:]
 		}
 		if cmd.json {
