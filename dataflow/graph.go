@@ -510,8 +510,9 @@ func (g *Graph) exec(op *operator, idx int, now, cost clock.Ticks) (clock.Ticks,
 		if dst.n == uint32(len(dst.buf)) {
 			dst.grow()
 		}
-		dst.buf[(dst.head+dst.n)&dst.mask] = slot{lineage: seq, born: uint64(now), scalar: float32(seq),
-			schema: op.spec.OutSchema, quality: DefaultQuality}
+		d := &dst.buf[(dst.head+dst.n)&dst.mask]
+		d.lineage, d.born, d.scalar = seq, uint64(now), float32(seq)
+		d.schema, d.tref, d.quality = op.spec.OutSchema, 0, DefaultQuality
 		g.commitC(dst)
 	case kindDrop:
 		op.itemsIn++
@@ -738,8 +739,11 @@ func (g *Graph) Run(now clock.Ticks, n uint64, cost clock.Ticks) RunResult {
 			g.seq++
 			g.produced++
 			op.itemsOut++
-			dst.buf[(dst.head+dst.n)&dst.mask] = slot{lineage: seq, born: uint64(now.Add(r.Elapsed)),
-				scalar: float32(seq), schema: op.spec.OutSchema, quality: DefaultQuality}
+			// Field by field: a composite literal is built on the stack
+			// and copied, which stalls store forwarding.
+			d := &dst.buf[(dst.head+dst.n)&dst.mask]
+			d.lineage, d.born, d.scalar = seq, uint64(now.Add(r.Elapsed)), float32(seq)
+			d.schema, d.tref, d.quality = op.spec.OutSchema, 0, DefaultQuality
 			g.commitC(dst)
 		case kindDrop:
 			op.itemsIn++
