@@ -144,3 +144,25 @@ func TestAILatencyFormat(t *testing.T) {
 		t.Fatal("default latency after reset")
 	}
 }
+
+// TestDetIdleSlicesAreCheap: a long det run over a mostly idle scheduler
+// passes the idle stretches in one step each yet gives the slice-by-slice
+// result (the clock passes n·L; every job runs and none misses).
+func TestDetIdleSlicesAreCheap(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.Exec("det on 1000000 1000000000 0")
+	r := m.Exec("graphctl start 100000") // 100 s of 1 ms slices
+	if r.Elapsed != 100_000*62_500+LineCost {
+		t.Fatalf("elapsed %d", r.Elapsed)
+	}
+	st, _ := m.ScheduleStatus()
+	// Admitted at 1 ms; slices 2..100001 ms: jobs at 1, 1001, …, 100001 ms.
+	if st.JitterSamples != 101 || st.Misses != 0 {
+		t.Fatalf("jobs %d misses %d", st.JitterSamples, st.Misses)
+	}
+	recs := m.ScheduleTrace()
+	if len(recs) != 101 || recs[0].StartSlice != 2 || recs[100].StartSlice != 100_001 {
+		t.Fatalf("%d records, last %+v", len(recs), recs[len(recs)-1])
+	}
+}
