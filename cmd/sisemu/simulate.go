@@ -281,6 +281,7 @@ var (
 	missGlyph     = draw.GlyphStyle{Color: color.RGBA{R: 220, A: 255}, Radius: vg.Points(4.5), Shape: draw.CrossGlyph{}}
 )
 
+// Plot implements plot.Plotter: bars, release ticks, deadline and miss marks.
 func (g gantt) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	for _, s := range g.r.Segments {
@@ -304,6 +305,7 @@ func (g gantt) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// DataRange implements plot.DataRanger: the horizon in ms, one unit per row.
 func (g gantt) DataRange() (xmin, xmax, ymin, ymax float64) {
 	// Headroom above the top row keeps the legend off the bars.
 	return 0, ms(g.r.UntilNs), -0.6, float64(g.rows) + 0.6
@@ -315,6 +317,7 @@ type legendThumb struct {
 	glyph *draw.GlyphStyle
 }
 
+// Thumbnail implements plot.Thumbnailer.
 func (l legendThumb) Thumbnail(c *draw.Canvas) {
 	mid := vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}
 	if l.line != nil {
