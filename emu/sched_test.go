@@ -2,10 +2,12 @@ package emu
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/sisemu/sisemu/sched"
+	"github.com/sisemu/sisemu/sched/clock"
 )
 
 // schedSnapshot is everything det can observe about the graph scheduler:
@@ -164,5 +166,73 @@ func TestDetIdleSlicesAreCheap(t *testing.T) {
 	recs := m.ScheduleTrace()
 	if len(recs) != 101 || recs[0].StartSlice != 2 || recs[100].StartSlice != 100_001 {
 		t.Fatalf("%d records, last %+v", len(recs), recs[len(recs)-1])
+	}
+}
+
+// TestDetRunMatchesSliceBySlice: the console path (det on, det demand,
+// graphctl start with idle stretches passed in one step, events fired by
+// the machine clock between commands) gives the trace and counters of the
+// scheduler driven directly, one Dispatch per slice.
+func TestDetRunMatchesSliceBySlice(t *testing.T) {
+	const L = clock.Ticks(62_500)
+	for seed := uint64(1); seed <= 60; seed++ {
+		r := rand.New(rand.NewPCG(seed, 0xde7))
+		m := MustNew(Options{})
+		m.Exec("graphctl create")
+		ref, _ := sched.New(sched.Options{})
+		servers := 0
+		for range 3 + r.IntN(6) {
+			switch r.IntN(4) {
+			case 0, 1:
+				p := uint64(2+r.IntN(40)) * 1_000_000
+				q := 1 + uint64(r.Int64N(int64(p/3)))
+				d := uint64(0)
+				if r.IntN(2) == 0 {
+					d = q + uint64(r.Int64N(int64(p-q)))
+				}
+				res := m.Exec(fmt.Sprintf("det on %d %d %d", q, p, d))
+				_, err := ref.Admit(res.Start, q, p, d)
+				if (err == nil) != strings.Contains(res.Output, "[DET] admitted") {
+					t.Fatalf("seed %d: admission differs: %q vs %v", seed, res.Output, err)
+				}
+				if err == nil {
+					servers++
+				}
+			case 2:
+				if servers == 0 {
+					continue
+				}
+				id := r.IntN(servers)
+				ns := 1 + uint64(r.Int64N(8_000_000))
+				res := m.Exec(fmt.Sprintf("det demand %d %d", id, ns))
+				if err := ref.SetDemand(res.Start, id, ns); err != nil {
+					t.Fatal(err)
+				}
+			case 3:
+				n := uint64(1 + r.IntN(300))
+				res := m.Exec(fmt.Sprintf("graphctl start %d", n))
+				if servers == 0 {
+					continue // det off: graphctl runs the graph without slices
+				}
+				for i := range n {
+					if _, _, err := ref.Dispatch(res.Start + clock.Ticks(i)*L); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if r.IntN(2) == 0 {
+					m.Exec(fmt.Sprintf("vclock advance %d", r.Int64N(50_000_000)))
+				}
+			}
+		}
+		st, _ := m.ScheduleStatus()
+		ref.Advance(m.Now())
+		want := ref.Status()
+		if fmt.Sprint(st) != fmt.Sprint(want) {
+			t.Fatalf("seed %d: status\n%+v\nwant\n%+v", seed, st, want)
+		}
+		got, wantTr := m.ScheduleTrace(), ref.Trace(nil)
+		if fmt.Sprint(got) != fmt.Sprint(wantTr) {
+			t.Fatalf("seed %d: trace\n%+v\nwant\n%+v", seed, got, wantTr)
+		}
 	}
 }
