@@ -34,8 +34,8 @@ func init() {
 
 const schedUsage = `Usage: sisemu sched simulate --taskset FILE [--until T] [--json OUT] [--svg OUT] [--clock virtual|hw]
 
-Runs the servers of a task set (JSON, or the YAML subset; see examples/taskset.json)
-under CBS/EDF, slice by slice, and prints a summary.
+Runs the servers of a task set (JSON, or the YAML subset; see examples/taskset.json;
+FILE - is standard input) under CBS/EDF, slice by slice, and prints a summary.
   --until T      horizon: nanoseconds, or a number with ns, us, ms or s (default: the
                  file's until_ns, else the last admission plus ten longest periods)
   --json OUT     write the trace (jobs, segments, releases, counters) as JSON
@@ -87,7 +87,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, schedUsage) }
 	var path, untilS, jsonOut, svgOut, clk string
-	fs.StringVar(&path, "taskset", "", "task set file (JSON or YAML)")
+	fs.StringVar(&path, "taskset", "", "task set file (JSON or YAML); - reads standard input")
 	fs.StringVar(&untilS, "until", "", "horizon (ns, or with ns/us/ms/s)")
 	fs.StringVar(&jsonOut, "json", "", "write the trace as JSON to this file")
 	fs.StringVar(&svgOut, "svg", "", "write the Gantt chart as SVG to this file")
@@ -121,7 +121,13 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if svgOut != "" && !strings.EqualFold(filepath.Ext(svgOut), ".svg") {
 		return fail("--svg file must end in .svg")
 	}
-	data, err := os.ReadFile(path)
+	var data []byte
+	var err error
+	if path == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, 64<<20))
+	} else {
+		data, err = os.ReadFile(path)
+	}
 	if err != nil {
 		return fail("%v", err)
 	}

@@ -149,3 +149,16 @@ func TestShippedExampleIsCurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestSchedSimulateStdin(t *testing.T) {
+	old := stdin
+	defer func() { stdin = old }()
+	stdin = strings.NewReader("tasks:\n  - q_ns: 1000000\n    p_ns: 4000000\n")
+	var out, errb bytes.Buffer
+	if rc := run([]string{"sched", "simulate", "--taskset", "-", "--until", "8ms"}, &out, &errb); rc != 0 {
+		t.Fatal(errb.String())
+	}
+	if !strings.Contains(out.String(), "task 0 task0      q=1000000 d=4000000 p=4000000 admit=0: server 0 jobs=2 finished=2 missed=0\n") {
+		t.Fatalf("output %q", out.String())
+	}
+}
