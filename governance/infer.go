@@ -163,7 +163,10 @@ func (g *Governor) Infer(now clock.Ticks, req InferRequest) InferResult {
 	n := uint64(len(r.Tokens))
 	r.PerTokenNs = r.WCETNs / r.Cap * uint64(g.pace) / 100
 	r.ActualNs = n * r.PerTokenNs
-	r.EndNs = t + r.ActualNs
+	// Timestamps are counter readings (console.md §8): the clock moves in
+	// whole 16 ns ticks, so the end is the tick the caller's clock reaches
+	// after spending ActualNs, not t + ActualNs.
+	r.EndNs = now.Add(clock.FromNs(r.ActualNs)).Ns()
 	r.Missed = !r.Rejected && r.WCETNs > 0 && r.ActualNs > r.WCETNs
 	if !r.Rejected {
 		g.issued += n
