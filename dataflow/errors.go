@@ -40,6 +40,7 @@ type SchemaError struct {
 	Mismatches uint64
 }
 
+// Error describes which check rejected the operator.
 func (e *SchemaError) Error() string {
 	dir := "in"
 	if e.Out {

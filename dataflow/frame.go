@@ -25,12 +25,12 @@ type Cmd uint8
 
 // Graph commands (§4.3).
 const (
-	CmdCreateGraph         Cmd = 0x01
-	CmdAddChannel          Cmd = 0x02
-	CmdAddOperator         Cmd = 0x03
-	CmdStartGraph          Cmd = 0x04
-	CmdAddOperatorTyped    Cmd = 0x05
-	CmdEnableDeterministic Cmd = 0x06
+	CmdCreateGraph         Cmd = 0x01 // body: none
+	CmdAddChannel          Cmd = 0x02 // body: capacity u16
+	CmdAddOperator         Cmd = 0x03 // body: op_id u32, in u16, out u16, priority u8, stage u8
+	CmdStartGraph          Cmd = 0x04 // body: steps u32
+	CmdAddOperatorTyped    Cmd = 0x05 // body: as 0x03, then in_schema u32, out_schema u32
+	CmdEnableDeterministic Cmd = 0x06 // body: wcet_ns, period_ns, deadline_ns u64
 )
 
 // TokenClass says which token a command must carry.
@@ -97,10 +97,10 @@ func (c Cmd) TokenClass() TokenClass {
 // Frame errors (§4.2). Errors print no text of their own; the console
 // prints `[CTL] error`.
 var (
-	ErrBadFrame    = errors.New("ctl: bad frame")
-	ErrUnsupported = errors.New("ctl: unsupported")
-	ErrOversize    = errors.New("ctl: oversize")
-	ErrAuthFailed  = errors.New("ctl: auth failed")
+	ErrBadFrame    = errors.New("ctl: bad frame")   // checks 1, 2, 4, 7
+	ErrUnsupported = errors.New("ctl: unsupported") // checks 3, 6
+	ErrOversize    = errors.New("ctl: oversize")    // check 5
+	ErrAuthFailed  = errors.New("ctl: auth failed") // check 8
 	// ErrShortBody is the BadFrame of check 7 (len too short for the
 	// command's body); the kernel prints `CTRL: bad frame len` for it on
 	// AddOperator.

@@ -31,11 +31,11 @@ type Stage uint8
 
 // Stages, numbered as on the wire.
 const (
-	StageAcquire Stage = iota
-	StageClean
-	StageExplore
-	StageModel
-	StageExplain
+	StageAcquire Stage = iota // 0
+	StageClean                // 1
+	StageExplore              // 2
+	StageModel                // 3
+	StageExplain              // 4
 	// StageNone is what a frame's stage byte above 4 decodes to.
 	StageNone Stage = 0xFF
 )
