@@ -53,33 +53,34 @@ const (
 // minLen is the smallest len (token + body) per command; 0 = unknown
 // command. Commands owned by other subsystems need at least the token here;
 // their own body rules apply after dispatch.
-var minLen = func() (t [256]uint8) {
-	t[CmdCreateGraph] = 8
-	t[CmdAddChannel] = 10
-	t[CmdAddOperator] = 18
-	t[CmdStartGraph] = 12
-	t[CmdAddOperatorTyped] = 26
-	t[CmdEnableDeterministic] = 32
-	for c := 0x10; c <= 0x13; c++ {
-		t[c] = 8
+func minLen(c Cmd) uint32 {
+	switch {
+	case c == CmdCreateGraph:
+		return 8
+	case c == CmdAddChannel:
+		return 10
+	case c == CmdAddOperator:
+		return 18
+	case c == CmdStartGraph:
+		return 12
+	case c == CmdAddOperatorTyped:
+		return 26
+	case c == CmdEnableDeterministic:
+		return 32
+	case c >= 0x10 && c <= 0x13, c >= 0x20 && c <= 0x23, c >= 0x30 && c <= 0x3F:
+		return TokenLen
 	}
-	for c := 0x20; c <= 0x23; c++ {
-		t[c] = 8
-	}
-	for c := 0x30; c <= 0x3F; c++ {
-		t[c] = 8
-	}
-	return
-}()
+	return 0
+}
 
 // Known reports whether the command is in the §4.3 table.
-func (c Cmd) Known() bool { return minLen[c] != 0 }
+func (c Cmd) Known() bool { return minLen(c) != 0 }
 
 // Graph reports a graph command (0x01–0x06).
 func (c Cmd) Graph() bool { return c >= CmdCreateGraph && c <= CmdEnableDeterministic }
 
 // MinLen returns the smallest valid len for the command (0 if unknown).
-func (c Cmd) MinLen() uint32 { return uint32(minLen[c]) }
+func (c Cmd) MinLen() uint32 { return minLen(c) }
 
 // TokenClass returns which token the command must carry.
 func (c Cmd) TokenClass() TokenClass {
@@ -172,11 +173,12 @@ func (f *Frame) UnmarshalBinary(b []byte) error {
 		return ErrOversize
 	}
 	cmd := Cmd(b[2])
-	if !cmd.Known() {
+	need := minLen(cmd)
+	if need == 0 {
 		return ErrUnsupported
 	}
 	f.Cmd, f.Flags, f.Len = cmd, b[3], n
-	if n < uint32(minLen[cmd]) {
+	if n < need {
 		return ErrShortBody
 	}
 	f.Token = binary.LittleEndian.Uint64(b[8:])

@@ -40,21 +40,28 @@ const (
 	StageNone Stage = 0xFF
 )
 
-var stageNames = [...]string{"acquire", "clean", "explore", "model", "explain"}
-
 // String returns the stage's lower-case name, or "none".
 func (s Stage) String() string {
-	if int(s) < len(stageNames) {
-		return stageNames[s]
+	switch s {
+	case StageAcquire:
+		return "acquire"
+	case StageClean:
+		return "clean"
+	case StageExplore:
+		return "explore"
+	case StageModel:
+		return "model"
+	case StageExplain:
+		return "explain"
 	}
 	return "none"
 }
 
 // ParseStage maps the exact lower-case stage names to stages.
 func ParseStage(s string) (Stage, bool) {
-	for i, n := range stageNames {
-		if n == s {
-			return Stage(i), true
+	for st := StageAcquire; st <= StageExplain; st++ {
+		if st.String() == s {
+			return st, true
 		}
 	}
 	return StageNone, false

@@ -1,6 +1,7 @@
 package dataflow
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ type Tokens struct {
 func DefaultTokens() Tokens { return Tokens{DefaultToken, DefaultToken, DefaultToken} }
 
 // ErrToken is returned for a token that is not 1–16 hex digits.
-var ErrToken = fmt.Errorf("ctl: invalid hex token")
+var ErrToken = errors.New("ctl: invalid hex token")
 
 // ParseToken parses a token as typed to ctlkey: 1–16 hex digits of either
 // case, with an optional 0x/0X prefix.
@@ -48,7 +49,7 @@ func ParseToken(s string) (uint64, error) {
 
 // ErrHex is returned by ParseHexFrame for a character that is not a hex
 // digit.
-var ErrHex = fmt.Errorf("ctl: invalid hex")
+var ErrHex = errors.New("ctl: invalid hex")
 
 // MaxHexFrame is the most bytes ctlhex injects.
 const MaxHexFrame = 256
