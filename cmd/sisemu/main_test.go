@@ -105,6 +105,15 @@ func TestPhasesCommand(t *testing.T) {
 	if rc != 1 || errb.String() != "Unsupported phase '4'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9\n" {
 		t.Fatalf("rc %d stderr %q", rc, errb.String())
 	}
+	// console.md §10.3: any other N, numeric or not, gets the same line.
+	for _, bad := range [][]string{{"--phase", "abc"}, {"--phase=x1"}, {"--phase", ""}} {
+		errb.Reset()
+		rc := run(append([]string{"phases"}, bad...), &out, &errb)
+		n := strings.TrimPrefix(bad[len(bad)-1], "--phase=")
+		if want := "Unsupported phase '" + n + "'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9\n"; rc != 1 || errb.String() != want {
+			t.Errorf("%v: rc %d stderr %q, want rc 1 and %q", bad, rc, errb.String(), want)
+		}
+	}
 	dir := t.TempDir()
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	out.Reset()

@@ -34,18 +34,30 @@ func (p *phaseList) Set(s string) error {
 	return nil
 }
 
+// rawPhases collects repeated --phase flags of `sisemu phases` as typed:
+// the kernel runner answers every unsupported value, numeric or not, with
+// its own line and exit 1 (console.md §10.3), not with a flag error.
+type rawPhases []string
+
+func (p *rawPhases) String() string { return strings.Join(*p, ",") }
+
+func (p *rawPhases) Set(s string) error {
+	*p = append(*p, s)
+	return nil
+}
+
 func runPhases(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sisemu phases", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
 		mf        machineFlags
-		list      phaseList
+		raw       rawPhases
 		jsonPath  string
 		junitPath string
 		dir       string
 	)
 	mf.register(fs)
-	fs.Var(&list, "phase", "run only this phase (repeatable): 1, 2, 3, 5, 6, 7, 8, 9")
+	fs.Var(&raw, "phase", "run only this phase (repeatable): 1, 2, 3, 5, 6, 7, 8, 9")
 	fs.StringVar(&jsonPath, "json", "", "also write the report as JSON to this file")
 	fs.StringVar(&junitPath, "junit", "", "also write the report as JUnit XML to this file")
 	fs.StringVar(&dir, "dir", "", "read transcripts from this directory instead of the built-in ones")
@@ -58,6 +70,15 @@ func runPhases(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeLog()
+	var list []int
+	for _, s := range raw {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			fmt.Fprintf(stderr, "Unsupported phase '%s'. Supported phases: 1, 2, 3, 5, 6, 7, 8, 9\n", s)
+			return 1
+		}
+		list = append(list, n)
+	}
 	po := phases.Options{Phases: list, Machine: opts}
 	if dir != "" {
 		po.FS = os.DirFS(dir)
