@@ -29,7 +29,11 @@ type SubSuite struct {
 	// Logged marks a sub-suite whose tests are reported but not scored
 	// (Phase 9's ASM supervision checks).
 	Logged bool
-	Tests  []Test
+	// All marks a sub-suite that passes only when every one of its tests
+	// passes, unscored ones included, instead of at floor(0.75·n): Phase 9's
+	// evidence lines `Protocol tests: PASS|FAIL` … (agentsys.md §8).
+	All   bool
+	Tests []Test
 }
 
 // Test is one kernel test case; its transcript is
@@ -155,14 +159,14 @@ var Catalogue = []Phase{
 			"8.6.3", "test_performance_delta")},
 	}},
 	{N: 9, Claim: "Agentic Platform", Unit: UnitTests, Subs: []SubSuite{
-		{Dir: "protocol", Name: "Protocol", Tests: tests(
+		{Dir: "protocol", Name: "Protocol", All: true, Tests: tests(
 			"PR-1", "test_fs_list", "PR-2", "test_audio_play", "PR-3", "test_invalid_opcode",
 			"PR-4", "test_status_command", "PR-5", "test_memory_overhead")},
-		{Dir: "capability", Name: "Capability", Tests: []Test{
+		{Dir: "capability", Name: "Capability", All: true, Tests: []Test{
 			{ID: "CAP-1", Func: "test_deny_unauthorized"},
 			{ID: "CAP-2", Func: "test_scope_restrictions"},
 			{ID: "CAP-3", Func: "test_multiple_agents", Unscored: true}}},
-		{Dir: "audit", Name: "Audit", Tests: []Test{
+		{Dir: "audit", Name: "Audit", All: true, Tests: []Test{
 			{ID: "AU-1", Func: "test_operation_logging"},
 			{ID: "AU-2", Func: "test_audit_dump"},
 			{ID: "AU-3", Func: "test_audit_completeness", Unscored: true}}},

@@ -182,3 +182,38 @@ func TestJSONAndJUnit(t *testing.T) {
 		t.Fatalf("junit totals: tests %d failures %d skipped %d suites %d", suites.Tests, suites.Failures, suites.Skipped, len(suites.Suites))
 	}
 }
+
+// TestPhase9SubSuiteEvidence: agentsys.md §8 logs `Protocol tests`,
+// `Capability tests`, `Audit tests` as PASS only when every test of the
+// sub-suite is true, the unscored CAP-3 and AU-3 included; the floor rule
+// of the other phases does not apply. The score still counts the 9.
+func TestPhase9SubSuiteEvidence(t *testing.T) {
+	fs := fstest.MapFS{}
+	// Protocol: PR-5 fails; Capability: only the unscored CAP-3 fails;
+	// Audit: all pass.
+	phaseFS(fs, 9, func(s, i int) bool { return !(s == 0 && i == 4) && !(s == 1 && i == 2) })
+	rep, err := Run(Options{Phases: []int{9}, FS: fs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rep.Phases[0]
+	if p.Passed != 8 || p.Total != 9 || !p.ClaimPassed {
+		t.Fatalf("phase 9: %d/%d claim %v", p.Passed, p.Total, p.ClaimPassed)
+	}
+	for i, want := range []bool{false, false, true} {
+		if s := p.Subs[i]; s.OK != want {
+			t.Errorf("%s: OK %v, want %v (%d/%d, needs %d)", s.Name, s.OK, want, s.Passed, s.Total, s.Needs)
+		}
+	}
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	for _, want := range []string{
+		"  Protocol                     4/5 (needs all)  FAIL",
+		"  Capability                   2/2 (needs all)  FAIL",
+		"  Audit                        2/2 (needs all)  PASS",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, text.String())
+		}
+	}
+}

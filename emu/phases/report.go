@@ -34,7 +34,11 @@ func (r *Report) WriteText(w io.Writer) error {
 			case s.OK:
 				verdict = "PASS"
 			}
-			fmt.Fprintf(&b, "  %-28s %d/%d (needs %d)  %s\n", s.Name, s.Passed, s.Total, s.Needs, verdict)
+			needs := fmt.Sprint(s.Needs)
+			if s.All {
+				needs = "all"
+			}
+			fmt.Fprintf(&b, "  %-28s %d/%d (needs %s)  %s\n", s.Name, s.Passed, s.Total, needs, verdict)
 			for _, t := range s.Tests {
 				mark := map[Status]string{Pass: "ok  ", Fail: "FAIL", Missing: "--  "}[t.Status]
 				extra := ""

@@ -69,9 +69,11 @@ type Mismatch struct {
 
 // SubResult is the outcome of one sub-suite.
 type SubResult struct {
-	Dir    string       `json:"dir"`
-	Name   string       `json:"name"`
-	Logged bool         `json:"logged,omitempty"`
+	Dir    string `json:"dir"`
+	Name   string `json:"name"`
+	Logged bool   `json:"logged,omitempty"`
+	// All: the sub-suite needs every test, unscored ones included.
+	All    bool         `json:"needs_all,omitempty"`
 	Tests  []TestResult `json:"tests"`
 	Passed int          `json:"passed"`
 	Total  int          `json:"total"`
@@ -199,6 +201,10 @@ func runPhase(p Phase, fsys fs.FS, mopts emu.Options) PhaseResult {
 		}
 		sr.Needs = Needs(sr.Total)
 		sr.OK = sr.Passed >= sr.Needs && sr.Total > 0 && anyRan(sr.Tests)
+		if s.All {
+			sr.Needs, sr.All = sr.Total, true
+			sr.OK = sr.Total > 0 && allPassed(sr.Tests)
+		}
 		pr.Subs = append(pr.Subs, sr)
 	}
 	switch p.Unit {
@@ -239,6 +245,15 @@ func runPhase(p Phase, fsys fs.FS, mopts emu.Options) PhaseResult {
 	}
 	pr.ClaimPassed = pr.Implemented && pr.Score >= 75
 	return pr
+}
+
+func allPassed(ts []TestResult) bool {
+	for _, t := range ts {
+		if t.Status != Pass {
+			return false
+		}
+	}
+	return true
 }
 
 func anyRan(ts []TestResult) bool {
