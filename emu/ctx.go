@@ -25,20 +25,62 @@ type Ctx struct {
 
 // Metric is one `METRIC key=value` line a command printed.
 type Metric struct {
-	Key   string
+	Key string
+	// Value is the value when it is an unsigned decimal (console.md §6).
 	Value uint64
+	// Text is the value as printed when it is not an unsigned decimal (the
+	// literal lines of rtaivalidation and temporaliso, e.g. `12.5`); empty
+	// otherwise.
+	Text string
 }
 
 // Println writes s followed by LF.
 func (c *Ctx) Println(s string) {
+	start := c.out.Len()
 	c.out.WriteString(s)
 	c.out.WriteByte('\n')
+	c.noteMetrics(start)
 }
 
 // Printf formats a line and writes it followed by LF.
 func (c *Ctx) Printf(format string, args ...any) {
+	start := c.out.Len()
 	fmt.Fprintf(c.out, format, args...)
 	c.out.WriteByte('\n')
+	c.noteMetrics(start)
+}
+
+var metricPrefix = []byte("METRIC ")
+
+// noteMetrics records the METRIC lines a command printed literally, from
+// offset start of the output on, the way the kernel's driver reads them:
+// split at the first '=', key and value trimmed.
+func (c *Ctx) noteMetrics(start int) {
+	seg := c.out.Bytes()[start:]
+	if !bytes.Contains(seg, metricPrefix) {
+		return
+	}
+	for len(seg) > 0 {
+		line := seg
+		if i := bytes.IndexByte(seg, '\n'); i >= 0 {
+			line, seg = seg[:i], seg[i+1:]
+		} else {
+			seg = nil
+		}
+		rest, ok := bytes.CutPrefix(line, metricPrefix)
+		if !ok {
+			continue
+		}
+		k, v, _ := bytes.Cut(rest, []byte("="))
+		mt := Metric{Key: string(bytes.TrimSpace(k))}
+		v = bytes.TrimSpace(v)
+		if n, err := strconv.ParseUint(string(v), 10, 64); err == nil {
+			mt.Value = n
+		} else {
+			mt.Text = string(v)
+		}
+		c.metrics = append(c.metrics, mt)
+	}
 }
 
 // Lines writes each string as a line.

@@ -3,6 +3,8 @@ package emu
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,7 +123,7 @@ func TestMetricSwitch(t *testing.T) {
 		t.Fatalf("metrics on: %q %v", r.Output, r.Metrics)
 	}
 	m.Exec("metricsctl off")
-	if r := run(); r.Output != "METRIC direct=2\n" || len(r.Metrics) != 1 || r.Metrics[0] != (Metric{"direct", 2}) {
+	if r := run(); r.Output != "METRIC direct=2\n" || len(r.Metrics) != 1 || r.Metrics[0] != (Metric{Key: "direct", Value: 2}) {
 		t.Fatalf("metrics off: %q %v", r.Output, r.Metrics)
 	}
 }
@@ -194,5 +196,50 @@ func TestMachineFollowsARealClock(t *testing.T) {
 	}
 	if got := rescale(clock.Ticks(3600_000_000_000), 1_000_000_000); got != 3600*clock.Second {
 		t.Fatalf("an hour of ns: %d", got)
+	}
+}
+
+// parseMetricLines is the driver's reading of console.md §6: every output
+// line starting with `METRIC `, split at the first '=', key and value trimmed.
+func parseMetricLines(out string) []Metric {
+	var ms []Metric
+	for _, l := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(l, "METRIC ")
+		if !ok {
+			continue
+		}
+		k, v, _ := strings.Cut(rest, "=")
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			ms = append(ms, Metric{Key: k, Value: n})
+		} else {
+			ms = append(ms, Metric{Key: k, Text: v})
+		}
+	}
+	return ms
+}
+
+// TestResultMetricsAreEveryMetricLine: Result.Metrics holds every METRIC
+// line of Result.Output in order, also those a command prints literally
+// (rtaivalidation's `ai_inference_latency_us=<x>.<y>`, temporaliso's
+// constants), as the kernel's driver parses them.
+func TestResultMetricsAreEveryMetricLine(t *testing.T) {
+	m := MustNew(Options{})
+	defer m.Close()
+	r := m.Exec("temporaliso")
+	found := false
+	for _, mt := range r.Metrics {
+		if mt == (Metric{Key: "ai_workload_latency_us", Text: "12.5"}) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("temporaliso: ai_workload_latency_us=12.5 missing from %v", r.Metrics)
+	}
+	for _, line := range append([]string{"rtaivalidation", "graphctl create", "graphctl stats", "phase3validation"}, randomScript(3, 400)...) {
+		r := m.Exec(line)
+		if want := parseMetricLines(r.Output); !slices.Equal(r.Metrics, want) {
+			t.Fatalf("%q: Metrics %v, output's METRIC lines %v", line, r.Metrics, want)
+		}
 	}
 }
