@@ -178,20 +178,32 @@ func FuzzEditor(f *testing.F) {
 	})
 }
 
-// FuzzSession feeds arbitrary bytes through the whole console: no panic,
-// and the output ends with a prompt or the echo of a pending partial line.
+// FuzzSession feeds arbitrary bytes through the whole console, one byte at
+// a time on one machine and all at once on another. Oracle: a byte that does
+// not end a line produces exactly its editor echo (the console never prints
+// on its own); a line end (CR, LF, Ctrl-C) produces output ending in the
+// prompt; and the chunking does not change the output.
 func FuzzSession(f *testing.F) {
 	f.Add([]byte("help\r\n"))
 	f.Add([]byte("vclock advance 5\r\nmetricsctl off\n\x03\x08"))
+	f.Add([]byte("ab\x08c\rfoo\x03   \r\x80\tmetricsctl status\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		s := newSession(t)
-		out := string(s.Feed(in))
-		var e Editor
+		one, all := newSession(t), newSession(t)
+		var ed Editor
+		var bytewise []byte
 		for _, b := range in {
-			e.Feed(b, nil)
+			out := one.Feed([]byte{b})
+			echo, _, done := ed.Feed(b, nil)
+			switch {
+			case !done && string(out) != string(echo):
+				t.Fatalf("byte 0x%02x: output %q, want only its echo %q", b, out, echo)
+			case done && (!bytes.HasPrefix(out, echo) || !bytes.HasSuffix(out, []byte(Prompt))):
+				t.Fatalf("line end 0x%02x: output %q, want echo %q ... prompt", b, out, echo)
+			}
+			bytewise = append(bytewise, out...)
 		}
-		if !strings.HasSuffix(out, "sis> "+e.Pending()) && !strings.HasSuffix(out, e.Pending()) {
-			t.Fatalf("output %q does not end with the pending line %q", out, e.Pending())
+		if got := all.Feed(in); string(got) != string(bytewise) {
+			t.Fatalf("all at once %q, byte by byte %q", got, bytewise)
 		}
 	})
 }
