@@ -41,6 +41,11 @@ func Parse(name, text string) ([]Case, error) {
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
+	// datadriven reads lines with bufio.ScanLines, which drops a trailing
+	// CR: a file checked out with CRLF line ends must read the same here.
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
 	var cases []Case
 	i := 0
 	for i < len(lines) {
@@ -59,6 +64,11 @@ func Parse(name, text string) ([]Case, error) {
 		c.Cmd = fields[0]
 		for _, f := range fields[1:] {
 			k, v, _ := strings.Cut(f, "=")
+			// datadriven's `key=(v1,v2)` form: the first value.
+			if p, ok := strings.CutPrefix(v, "("); ok {
+				p, _, _ = strings.Cut(strings.TrimSuffix(p, ")"), ",")
+				v = strings.TrimSpace(p)
+			}
 			c.Args = append(c.Args, Arg{Key: k, Val: v})
 		}
 		var in strings.Builder

@@ -2,8 +2,13 @@ package script
 
 import (
 	"bytes"
+	"fmt"
+	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/cockroachdb/datadriven"
 
 	"github.com/sisemu/sisemu/emu"
 )
@@ -123,4 +128,64 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = Parse("fuzz", s)
 	})
+}
+
+// datadrivenCases reads text with cockroachdb/datadriven's own reader (the
+// one `go test ./emu/` uses), keeping what script.Parse must agree on.
+func datadrivenCases(t *testing.T, text string) []Case {
+	var got []Case
+	datadriven.RunTestFromString(t, text, func(t *testing.T, d *datadriven.TestData) string {
+		c := Case{Cmd: d.Cmd, Input: d.Input, Expected: d.Expected}
+		for _, a := range d.CmdArgs {
+			val := ""
+			if len(a.Vals) > 0 {
+				val = a.Vals[0]
+			}
+			c.Args = append(c.Args, Arg{Key: a.Key, Val: val})
+		}
+		got = append(got, c)
+		return d.Expected
+	})
+	return got
+}
+
+// TestParseAgreesWithDatadriven: `go test` (datadriven's reader) and
+// `sisemu phases` (script.Parse) must read every transcript the same way, or
+// a phase test can pass in one and fail in the other. Each built-in
+// transcript is checked as stored and with CRLF line ends (a checkout with
+// core.autocrlf), and so are a few hand-written edge cases.
+func TestParseAgreesWithDatadriven(t *testing.T) {
+	texts := map[string]string{
+		"sample":       sample,
+		"paren-arg":    "machine seed=(7)\n----\n\nrun\nvclock\n----\nsis> vclock\n[VCLOCK] ticks=0 ns=0\n",
+		"blank-output": "run\n\n----\nsis> \n",
+	}
+	err := fs.WalkDir(emu.Transcripts(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(emu.Transcripts(), path)
+		texts[path] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range texts {
+		for variant, s := range map[string]string{"lf": text, "crlf": strings.ReplaceAll(text, "\n", "\r\n")} {
+			t.Run(name+"/"+variant, func(t *testing.T) {
+				want := datadrivenCases(t, s)
+				got, err := Parse(name, s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range got {
+					got[i].Pos = ""
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("script.Parse and datadriven disagree: %d cases vs %d\n%.300q\n%.300q", len(got), len(want), fmt.Sprint(got), fmt.Sprint(want))
+				}
+			})
+		}
+	}
 }
