@@ -263,6 +263,7 @@ type Scheduler struct {
 	ready   readyHeap
 
 	running  int    // server holding the current slice, -1 none
+	segStart uint64 // when the current slice (and its segment) began
 	segEnd   uint64 // when its segment ends
 	sliceEnd uint64 // when the current slice ends
 	slice    int64  // index of the current slice
@@ -417,26 +418,27 @@ func (s *Scheduler) NextDue() (clock.Ticks, bool) {
 }
 
 func (s *Scheduler) nextDueNs() (uint64, bool) {
+	t := never
 	if s.running >= 0 {
-		t := s.segEnd
-		if len(s.timers) > 0 && s.timers[0].key < t {
-			t = s.timers[0].key
-		}
-		return t, true
+		t = s.segEnd
 	}
-	if len(s.timers) == 0 {
-		return 0, false
+	if len(s.timers) > 0 && s.timers[0].key < t {
+		t = s.timers[0].key
 	}
-	return s.timers[0].key, true
+	return t, t != never
 }
+
+// never is the saturated end of time: an event whose time saturates there
+// (a release or deadline beyond 2^64-1 ns) never falls due.
+const never = ^uint64(0)
 
 func (s *Scheduler) advanceNs(now uint64) {
 	for {
-		if s.running >= 0 && s.segEnd <= now && (len(s.timers) == 0 || s.segEnd <= s.timers[0].key) {
+		if s.running >= 0 && s.segEnd <= now && s.segEnd != never && (len(s.timers) == 0 || s.segEnd <= s.timers[0].key) {
 			s.endSegment()
 			continue
 		}
-		if len(s.timers) == 0 || s.timers[0].key > now {
+		if len(s.timers) == 0 || s.timers[0].key > now || s.timers[0].key == never {
 			break
 		}
 		id := s.timers[0].id
@@ -574,7 +576,8 @@ func (s *Scheduler) Dispatch(now clock.Ticks) (id int, usedNs uint64, err error)
 func (s *Scheduler) dispatchNs(t uint64) (int, uint64, error) {
 	s.advanceNs(t)
 	s.slice = int64(t / s.opts.SliceNs)
-	s.sliceEnd = t + s.opts.SliceNs
+	s.segStart = t
+	s.sliceEnd = sat(t, s.opts.SliceNs)
 	if len(s.ready) == 0 {
 		return -1, 0, nil
 	}
@@ -586,7 +589,7 @@ func (s *Scheduler) dispatchNs(t uint64) (int, uint64, error) {
 		j.start = s.slice
 	}
 	s.running = id
-	s.segEnd = t + used
+	s.segEnd = sat(t, used)
 	s.emit(EventDispatch, id, j.k, t, used)
 	return id, used, nil
 }
@@ -600,7 +603,7 @@ func (s *Scheduler) endSegment() {
 	s.running = -1
 	sv := &s.servers[id]
 	j := &sv.jobs[sv.head]
-	used := t - (s.sliceEnd - s.opts.SliceNs)
+	used := t - s.segStart
 	j.exec += used
 	sv.runtime -= int64(used)
 	if j.exec > sv.q && !j.overrun {

@@ -274,3 +274,28 @@ func TestBacklogIsBounded(t *testing.T) {
 		t.Fatal("reset keeps drops")
 	}
 }
+
+// TestEndOfTime: at the saturated end of the clock nothing falls due any
+// more (no endless releases at 2^64-1 ns), and nothing panics.
+func TestEndOfTime(t *testing.T) {
+	s := mustNew(t, Options{})
+	end := clock.Ticks(^uint64(0) / clock.NsPerTick) // the last tick whose ns does not saturate
+	if _, err := s.Admit(end-tk(5*ms), ms, 2*ms, 0); err != nil {
+		t.Fatal(err)
+	}
+	s.RunSlices(end-tk(5*ms), 10)
+	s.Advance(end)
+	if _, ok := s.NextDue(); ok {
+		t.Fatal("an event is due after the end of time")
+	}
+	st := s.Status()
+	if st.JitterSamples == 0 {
+		t.Fatal("no job ran before the end")
+	}
+	s2 := mustNew(t, Options{})
+	if _, err := s2.Admit(end, ms, 2*ms, 0); err != nil {
+		t.Fatal(err)
+	}
+	s2.RunSlices(end, 3)
+	s2.Advance(end)
+}
