@@ -141,6 +141,56 @@ func TestBadFramesNeverReachPolicy(t *testing.T) {
 	}
 }
 
+// TestMalformedPathsEveryAgentEveryFsOp: for every agent of the table and
+// every FS opcode, a relative path, an empty path, an over-long length and
+// invalid UTF-8 are BadFrame before any policy check, change nothing and
+// leave one DENY record.
+func TestMalformedPathsEveryAgentEveryFsOp(t *testing.T) {
+	bad := []struct {
+		name   string
+		path   []byte // the u16 length and bytes
+		reason string
+	}{
+		{"relative", frame.PathPayload("tmp/files/hello.txt"), frame.ReasonRelative},
+		{"dot relative", frame.PathPayload("../tmp/files"), frame.ReasonRelative},
+		{"empty", frame.PathPayload(""), frame.ReasonRelative},
+		{"over-long", append([]byte{0x40, 0}, "/tmp/files/a"...), frame.ReasonOverrun},
+		{"max length", append([]byte{0xFF, 0xFF}, "/tmp/files/a"...), frame.ReasonOverrun},
+		{"invalid utf-8", append([]byte{12, 0}, "/tmp/files/\xff"...), frame.ReasonUTF8},
+		{"surrogate", append([]byte{14, 0}, "/tmp/files/\xed\xa0\x80"...), frame.ReasonUTF8},
+		{"one byte", []byte{1}, frame.ReasonShort},
+	}
+	for _, a := range agentsys.DefaultAgents() {
+		for _, op := range fsOps {
+			for _, c := range bad {
+				p := append([]byte(nil), c.path...)
+				if c.reason != frame.ReasonShort && c.reason != frame.ReasonOverrun {
+					switch op { // the rest of a well-formed payload
+					case frame.FsRead:
+						p = append(p, make([]byte, 12)...)
+					case frame.FsWrite:
+						p = append(p, make([]byte, 9)...)
+					case frame.FsCreate:
+						p = append(p, 1)
+					}
+				}
+				want := c.reason
+				if op == frame.FsCreate && len(p) < 3 {
+					want = frame.ReasonShort
+				}
+				sys, _ := agentsys.New(agentsys.Options{})
+				before := sys.FS().Snapshot()
+				r := sys.HandleFrame(0, op, frame.Token(uint16(a.ID)), p)
+				m := sys.Metrics()
+				if r.Kind != agentsys.BadFrame || r.BadFrame != want || sys.FS().Snapshot() != before ||
+					sys.TotalOps() != 1 || r.Record.Allowed || m.PolicyAllows+m.PolicyDenies+m.ScopeViolations != 0 {
+					t.Errorf("%s %s %s: %s %q (want %q), ops %d, metrics %+v", a.Name, op, c.name, r.Kind, r.BadFrame, want, sys.TotalOps(), m)
+				}
+			}
+		}
+	}
+}
+
 // TestCheckOrder: opcode before payload before policy; unregistered agents
 // get Unsupported for a bad opcode and BadFrame for a bad payload.
 func TestCheckOrder(t *testing.T) {
