@@ -408,9 +408,8 @@ func graphctlPredict(c *Ctx, args []string) {
 		c.Println("[GRAPH] invalid depth")
 		return
 	}
-	if _, ok := parseUint(args[3], maxU8); !ok {
-		_ = dataflow.DefaultPriority // an unparsable priority silently becomes 10; the rule ignores it
-	}
+	// args[3] is the priority: an unparsable one silently becomes 10 in
+	// the kernel, and the reference rule does not use it either way.
 	if lat <= 1000 && depth < 48 {
 		c.Printf("[GRAPH] Operator %d prediction: HEALTHY (will meet deadline)", id)
 	} else {
