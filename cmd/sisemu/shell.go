@@ -48,13 +48,31 @@ func runShell(args []string, stdout, stderr io.Writer) int {
 	return lineByLine(m, stdin, stdout)
 }
 
-// lineByLine serves piped input: a prompt, then each line's output.
+// lineByLine serves piped input: a prompt, then each line's output. Lines
+// go through the kernel's line editor (console.md §3: controls and
+// non-ASCII dropped, 255 characters at most, Ctrl-C discards), without its
+// echo; CR LF ends one line, not two, and a last line without an end runs
+// too.
 func lineByLine(m *emu.Machine, in io.Reader, out io.Writer) int {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	rd := bufio.NewReader(in)
+	var ed console.Editor
 	io.WriteString(out, console.Prompt)
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
+	afterCR := false
+	for {
+		b, err := rd.ReadByte()
+		if err != nil {
+			break
+		}
+		if b == '\n' && afterCR {
+			afterCR = false
+			continue
+		}
+		afterCR = b == '\r'
+		if _, line, done := ed.Feed(b, nil); done {
+			io.WriteString(out, m.Exec(line).Output+console.Prompt)
+		}
+	}
+	if line := ed.Pending(); line != "" {
 		io.WriteString(out, m.Exec(line).Output+console.Prompt)
 	}
 	io.WriteString(out, "\n")
