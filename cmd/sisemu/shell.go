@@ -92,7 +92,7 @@ func interactive(m *emu.Machine, f *os.File, out, stderr io.Writer) int {
 		return lineByLine(m, f, out)
 	}
 	defer term.Restore(fd, saved)
-	rl := &term.Readline{Prompt: console.Prompt}
+	rl := &term.Readline{Prompt: console.Prompt, Max: console.MaxLine}
 	io.WriteString(out, console.Prompt)
 	buf := make([]byte, 256)
 	for {

@@ -6,7 +6,10 @@ package term
 // empty line to leave. It is a pure byte transducer: Feed returns what to
 // write back to the terminal.
 type Readline struct {
-	Prompt  string
+	Prompt string
+	// Max, when positive, is the longest line: further characters are
+	// dropped without echo, as the kernel's editor drops the 256th.
+	Max     int
 	line    []byte
 	cursor  int
 	history []string
@@ -73,6 +76,9 @@ func (r *Readline) Feed(b byte) (out []byte, line string, ev Event) {
 		r.cursor = len(r.line)
 		return r.redraw(), "", None
 	case b >= 0x20 && b < 0x7f:
+		if r.Max > 0 && len(r.line) >= r.Max {
+			return nil, "", None
+		}
 		r.line = append(r.line, 0)
 		copy(r.line[r.cursor+1:], r.line[r.cursor:])
 		r.line[r.cursor] = b

@@ -76,3 +76,21 @@ func FuzzReadline(f *testing.F) {
 		}
 	})
 }
+
+// TestReadlineMax: with Max set, characters beyond it are dropped without
+// echo, wherever the cursor is, as the kernel's editor drops the 256th
+// (console.md §3); deleting one makes room again.
+func TestReadlineMax(t *testing.T) {
+	r := &Readline{Prompt: "> ", Max: 4}
+	feed(r, "abcd")
+	if out, _, _ := r.Feed('e'); out != nil {
+		t.Fatalf("echo %q for a dropped character", out)
+	}
+	feed(r, "\x1b[D") // cursor left: an insertion in the middle is dropped too
+	r.Feed('x')
+	feed(r, "\x1b[C\x7fz")
+	lines, _ := feed(r, "\r")
+	if len(lines) != 1 || lines[0] != "abcz" {
+		t.Fatalf("lines %q, want [abcz]", lines)
+	}
+}
