@@ -268,3 +268,20 @@ func TestPhase7IntegrationSteps(t *testing.T) {
 		}
 	}
 }
+
+// TestTranscriptWithoutCommandsIsNotATest: a placeholder file (comments, or
+// only a `machine` directive) checks nothing, so it cannot pass; it is
+// reported as not implemented, like a missing file.
+func TestTranscriptWithoutCommandsIsNotATest(t *testing.T) {
+	for _, body := range []string{"", "# host-side check, nothing to run\n", "machine seed=3\n----\n"} {
+		fs := fstest.MapFS{"phase1/graph_execution/test_graph_creation.txt": &fstest.MapFile{Data: []byte(body)}}
+		rep, err := Run(Options{Phases: []int{1}, FS: fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := rep.Phases[0]
+		if tr := p.Subs[0].Tests[0]; tr.Status != Missing || p.Implemented || p.Passed != 0 {
+			t.Errorf("%q: status %s, implemented %v, passed %d", body, tr.Status, p.Implemented, p.Passed)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/sisemu/sisemu/emu"
@@ -287,6 +288,12 @@ func runTest(fsys fs.FS, file string, mopts emu.Options, stepShare int) TestResu
 	cases, err := script.Parse(file, string(data))
 	if err != nil {
 		tr.Status, tr.Error = Fail, err.Error()
+		return tr
+	}
+	if !slices.ContainsFunc(cases, func(c script.Case) bool { return c.Cmd != "machine" }) {
+		// A placeholder checks nothing: it is no more a test than a
+		// missing file.
+		tr.Status, tr.Error = Missing, "no commands in the transcript"
 		return tr
 	}
 	r := script.NewRunner(mopts)
