@@ -135,5 +135,14 @@ func (c *Ctx) Advance(d clock.Ticks) { c.m.advanceTo(c.m.Now().Add(d), c) }
 // AdvanceTo is Advance to an absolute time (no-op if t is not later than now).
 func (c *Ctx) AdvanceTo(t clock.Ticks) { c.m.advanceTo(t, c) }
 
+// MaxOutput is the soft limit on one command's output. Commands that loop
+// (graphctl start of billions of steps) check Exhausted and stop early, so a
+// pathological line cannot exhaust the host's memory.
+const MaxOutput = 64 << 20
+
+// Exhausted reports that the command has printed MaxOutput bytes or more; a
+// looping command stops, says so, and prints its closing lines.
+func (c *Ctx) Exhausted() bool { return c.out.Len() >= MaxOutput }
+
 // Machine returns the machine the command runs on.
 func (c *Ctx) Machine() *Machine { return c.m }

@@ -243,3 +243,20 @@ func TestResultMetricsAreEveryMetricLine(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputLimitStopsARunawayStart: a graph that never blocks and
+// `graphctl start 4294967295` would print hundreds of gigabytes; the run
+// stops at the output limit, says so, and still closes with CMD_DONE.
+func TestOutputLimitStopsARunawayStart(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.Exec("graphctl add-operator 1 --in none --out none --prio 1")
+	r := m.Exec("graphctl start 4294967295")
+	if len(r.Output) < MaxOutput || len(r.Output) > MaxOutput+4096 {
+		t.Fatalf("output of %d bytes, want just over %d", len(r.Output), MaxOutput)
+	}
+	tail := r.Output[len(r.Output)-400:]
+	if !strings.Contains(tail, "[SISEMU] output limit reached: run stopped after ") || !strings.HasSuffix(tail, "CMD_DONE\n") {
+		t.Fatalf("tail:\n%s", tail)
+	}
+}

@@ -253,7 +253,11 @@ func (s *dataflowState) start(c *Ctx, n uint32) uint64 {
 			// rather than let the buffer double its way up.
 			c.out.Grow(int(min(n, 1<<18)) * 130)
 		}
-		for range n {
+		for i := range n {
+			if c.Exhausted() {
+				c.Printf("[SISEMU] output limit reached: run stopped after %d of %d steps", i, n)
+				break
+			}
 			if !s.stepOne(c, 0) {
 				break
 			}

@@ -1,6 +1,9 @@
 package emu_test
 
 import (
+	"io/fs"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/datadriven"
@@ -16,7 +19,7 @@ import (
 // expected output with `go test ./emu/ -run TestTranscripts/<file> -rewrite`
 // and review the diff against the spec.
 func TestTranscripts(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+	walkTranscripts(t, "testdata", func(t *testing.T, path string) {
 		a := script.NewRunner(emu.Options{})
 		b := script.NewRunner(emu.Options{})
 		defer a.Close()
@@ -44,4 +47,27 @@ func TestTranscripts(t *testing.T) {
 			return outA
 		})
 	})
+}
+
+// walkTranscripts runs f on every .txt file under root as a subtest named by
+// its path without the extension, skipping testdata/fuzz (Go's fuzz corpus
+// lives there and is not a transcript).
+func walkTranscripts(t *testing.T, root string, f func(t *testing.T, path string)) {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path == filepath.Join(root, "fuzz") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || filepath.Ext(path) != ".txt" {
+			return nil
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(path), root+"/"), ".txt")
+		t.Run(name, func(t *testing.T) { f(t, path) })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
