@@ -69,8 +69,10 @@ func TestParse(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	if _, err := Parse("f", "boot\n----\n----\nno end\n"); err == nil {
-		t.Fatal("unclosed doubled separator accepted")
+	// datadriven reads an unclosed doubled separator to the end of the
+	// file; so does Parse (FuzzParse holds them to the same reading).
+	if cs, err := Parse("f", "boot\n----\n----\nno end\n"); err != nil || cs[0].Expected != "no end\n" {
+		t.Fatalf("unclosed doubled separator: %+v, %v", cs, err)
 	}
 	if _, err := Parse("f", "boot\n----\n----\nx\n----\n----\nnot blank\n"); err == nil {
 		t.Fatal("text right after the closing separator accepted")
@@ -121,12 +123,84 @@ func FuzzEscapeRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzParse: the reader never panics.
+// fatalTB lets datadriven's reader run outside a real test: a fatal error
+// (input datadriven itself rejects) unwinds with errDatadrivenFatal.
+type fatalTB struct {
+	testing.TB
+	failed bool
+}
+
+type datadrivenFatal struct{}
+
+func (f *fatalTB) Helper()               {}
+func (f *fatalTB) Log(...any)            {}
+func (f *fatalTB) Logf(string, ...any)   {}
+func (f *fatalTB) Error(...any)          { f.failed = true }
+func (f *fatalTB) Errorf(string, ...any) { f.failed = true }
+func (f *fatalTB) Failed() bool          { return f.failed }
+func (f *fatalTB) Fatal(...any)          { panic(datadrivenFatal{}) }
+func (f *fatalTB) Fatalf(string, ...any) { panic(datadrivenFatal{}) }
+func (f *fatalTB) FailNow()              { panic(datadrivenFatal{}) }
+func (f *fatalTB) Skip(...any)           { panic(datadrivenFatal{}) }
+func (f *fatalTB) Skipf(string, ...any)  { panic(datadrivenFatal{}) }
+func (f *fatalTB) SkipNow()              { panic(datadrivenFatal{}) }
+func (f *fatalTB) Skipped() bool         { return false }
+func (f *fatalTB) Name() string          { return "fuzz" }
+func (f *fatalTB) Cleanup(func())        {}
+func (f *fatalTB) Setenv(string, string) {}
+func (f *fatalTB) TempDir() string       { return "" }
+func (f *fatalTB) Attr(string, string)   {}
+func (f *fatalTB) Chdir(string)          {}
+func (f *fatalTB) Fail()                 { f.failed = true }
+
+// datadrivenRead returns datadriven's reading of text (directive, input and
+// expected output of each case) or ok=false where datadriven rejects it.
+func datadrivenRead(text string) (cases []Case, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, fatal := r.(datadrivenFatal); !fatal {
+				panic(r)
+			}
+			ok = false
+		}
+	}()
+	tb := &fatalTB{}
+	datadriven.RunTestFromStringAny(tb, text, func(_ testing.TB, d *datadriven.TestData) string {
+		cases = append(cases, Case{Cmd: d.Cmd, Input: d.Input, Expected: d.Expected})
+		return d.Expected
+	})
+	return cases, !tb.failed
+}
+
+// FuzzParse: the reader never panics, and wherever datadriven accepts a
+// text, script.Parse finds the same cases with the same input and expected
+// output, so `go test` and `sisemu phases` can never score a file
+// differently. (Directive arguments are compared by TestParseAgreesWithDatadriven.)
 func FuzzParse(f *testing.F) {
 	f.Add(sample)
 	f.Add("run\n----\n----\n")
+	f.Add("run\na\n----\n----\nx\n\n----\ny\n----\n----\n")
+	f.Add("# c\nrun \\\n  more\n\n----\nout\n \nrun\n")
 	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = Parse("fuzz", s)
+		got, err := Parse("fuzz", s)
+		if strings.Contains(s, "subtest") || len(s) > 60000 {
+			return // datadriven's nesting directive; its 64 KiB line limit
+		}
+		want, ok := datadrivenRead(s)
+		if !ok {
+			return
+		}
+		if err != nil {
+			t.Fatalf("datadriven reads %q, script.Parse fails: %v", s, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d cases, datadriven %d", s, len(got), len(want))
+		}
+		for i := range got {
+			if got[i].Cmd != want[i].Cmd || got[i].Input != want[i].Input || got[i].Expected != want[i].Expected {
+				t.Fatalf("%q case %d: %+v, datadriven %+v", s, i, got[i], want[i])
+			}
+		}
 	})
 }
 
