@@ -114,6 +114,11 @@ func TestPhasesCommand(t *testing.T) {
 			t.Errorf("%v: rc %d stderr %q, want rc 1 and %q", bad, rc, errb.String(), want)
 		}
 	}
+	// A --dir that does not exist is an error, not eight phases "not implemented".
+	errb.Reset()
+	if rc := run([]string{"phases", "--dir", "/nonexistent/transcripts"}, &out, &errb); rc != 2 || !strings.Contains(errb.String(), "/nonexistent/transcripts") {
+		t.Errorf("--dir missing: rc %d stderr %q", rc, errb.String())
+	}
 	dir := t.TempDir()
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	out.Reset()

@@ -81,6 +81,10 @@ func runPhases(args []string, stdout, stderr io.Writer) int {
 	}
 	po := phases.Options{Phases: list, Machine: opts}
 	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "sisemu phases: --dir %s: not a directory\n", dir)
+			return 2
+		}
 		po.FS = os.DirFS(dir)
 	}
 	rep, err := phases.Run(po)
