@@ -183,7 +183,13 @@ func (m *Machine) Exec(line string) Result {
 		c.Printf("Unknown command: %s", toks[0])
 		c.Println("Type 'help' for available commands")
 	}
+	beforeCost := buf.Len()
 	m.advanceTo(m.Now().Add(LineCost), c)
+	if c.done && buf.Len() > beforeCost {
+		// Events that fell due in the line cost print into this line's
+		// output, but CMD_DONE stays its last line (console.md §5).
+		keepDoneLast(&buf, beforeCost)
+	}
 	m.log.Debug("command", zap.String("line", line), zap.Uint64("start_ticks", uint64(start)),
 		zap.Uint64("end_ticks", uint64(m.Now())), zap.Int("output_bytes", buf.Len()))
 	return Result{
@@ -193,6 +199,20 @@ func (m *Machine) Exec(line string) Result {
 		Start:   start,
 		Elapsed: m.Now() - start,
 	}
+}
+
+// keepDoneLast moves a CMD_DONE line ending the first n bytes of buf to the
+// end of buf.
+func keepDoneLast(buf *bytes.Buffer, n int) {
+	const done = "CMD_DONE\n"
+	b := buf.Bytes()
+	if !bytes.HasSuffix(b[:n], []byte(done)) {
+		return
+	}
+	tail := append([]byte(nil), b[n:]...)
+	buf.Truncate(n - len(done))
+	buf.Write(tail)
+	buf.WriteString(done)
 }
 
 // catchUp fires events already due and, with a real clock, moves virtual

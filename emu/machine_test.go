@@ -260,3 +260,24 @@ func TestOutputLimitStopsARunawayStart(t *testing.T) {
 		t.Fatalf("tail:\n%s", tail)
 	}
 }
+
+// TestCmdDoneStaysLastWhenTimersFireInTheLineCost: console.md §5 — CMD_DONE
+// is always the last output line before the prompt. Events falling due in
+// the line cost after a command that printed it still belong to the line's
+// output, but go before the terminator.
+func TestCmdDoneStaysLastWhenTimersFireInTheLineCost(t *testing.T) {
+	m := MustNew(Options{})
+	defer m.Close()
+	var fired []string
+	m.timers = append(m.timers, &fakeTimer{name: "w", due: []clock.Ticks{30_000}, fired: &fired})
+	r := m.Exec("graphctl destroy")
+	want := "[GRAPH] Graph destroyed\n[w] tick at 30000\nCMD_DONE\n"
+	if r.Output != want || !r.Done {
+		t.Fatalf("output %q (done %v), want %q", r.Output, r.Done, want)
+	}
+	// A command without CMD_DONE keeps the plain order.
+	m.timers[len(m.timers)-1] = &fakeTimer{name: "w", due: []clock.Ticks{100_000}, fired: &fired}
+	if r := m.Exec("vclock"); r.Output != "[VCLOCK] ticks=62500 ns=1000000\n[w] tick at 100000\n" {
+		t.Fatalf("vclock output %q", r.Output)
+	}
+}
