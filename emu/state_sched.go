@@ -10,10 +10,13 @@ import (
 // scheduler of schedctl.
 //
 // The graph scheduler belongs to the current graph: graphctl create gives
-// it a fresh one (resetForNewGraph). Its events fall due as virtual time
-// passes (nextDue/fire); they are accounted silently, except inside
-// `graphctl start` in deterministic mode, where misses and overruns print
-// their METRIC lines as they happen.
+// it a fresh one (resetForNewGraph). Inside `graphctl start` in
+// deterministic mode its events fall due with the machine clock
+// (nextDue/fire), so misses and overruns print their METRIC lines where
+// they happen among the operators' trace lines. Outside a run nothing of
+// it prints and nothing else reads it, so it is brought up to the machine
+// time lazily, whenever it is read (sync): an idle stretch of any length
+// is then one arithmetic step (sched.AdvanceIdle), not one event at a time.
 type schedState struct {
 	m     *Machine
 	graph *sched.Scheduler
@@ -43,7 +46,8 @@ func newGraphScheduler() *sched.Scheduler {
 	return g
 }
 
-// active returns the scheduler of the current graph, or nil without a graph.
+// active returns the scheduler of the current graph, brought up to the
+// machine time, or nil without a graph.
 func (s *schedState) active() *sched.Scheduler {
 	if !s.m.dataflow.hasGraph() {
 		return nil
@@ -51,7 +55,22 @@ func (s *schedState) active() *sched.Scheduler {
 	if s.graph == nil {
 		s.graph = newGraphScheduler()
 	}
+	s.sync()
 	return s.graph
+}
+
+// sync brings the graph scheduler up to the machine time. Outside a run
+// no slice executes, so the idle path applies; its events are not printed.
+func (s *schedState) sync() {
+	if s.graph == nil {
+		return
+	}
+	if s.inRun {
+		s.graph.Advance(s.m.Now())
+	} else {
+		s.graph.AdvanceIdle(s.m.Now())
+	}
+	s.discardEvents()
 }
 
 // resetForNewGraph gives a freshly created graph a fresh graph scheduler
@@ -122,9 +141,10 @@ func (s *schedState) runDetSlices(m *Machine, c *Ctx, n uint32) {
 	}
 }
 
-// nextDue reports the graph scheduler's next event (timerSource).
+// nextDue reports the graph scheduler's next event during a deterministic
+// run (timerSource); outside one the scheduler is synced lazily.
 func (s *schedState) nextDue() (clock.Ticks, bool) {
-	if s.graph == nil || !s.m.dataflow.hasGraph() {
+	if !s.inRun || s.graph == nil {
 		return 0, false
 	}
 	return s.graph.NextDue()
@@ -171,6 +191,7 @@ func (m *Machine) ScheduleTrace() []sched.JobRecord {
 	if m.sched.graph == nil {
 		return nil
 	}
+	m.sched.active()
 	return m.sched.graph.Trace(nil)
 }
 
@@ -180,7 +201,6 @@ func (m *Machine) ScheduleStatus() (sched.Status, bool) {
 	if m.sched.graph == nil {
 		return sched.Status{}, false
 	}
-	m.sched.graph.Advance(m.Now())
-	m.sched.discardEvents()
+	m.sched.active()
 	return m.sched.graph.Status(), true
 }

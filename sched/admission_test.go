@@ -123,7 +123,7 @@ func TestSchedulerAdmissionBoundary(t *testing.T) {
 }
 
 func TestSchedulerAdmissionChecks(t *testing.T) {
-	s, _ := New(Options{Slots: 2, BoundPPM: 1_000_000})
+	s, _ := New(Options{Slots: 2, BoundPPM: 1_000_000, SliceNs: 32})
 	for _, c := range []struct {
 		q, p, d uint64
 		want    error
@@ -132,6 +132,7 @@ func TestSchedulerAdmissionChecks(t *testing.T) {
 		{101, 100, 0, ErrBadParams}, // wcet > P
 		{60, 100, 50, ErrBadParams}, // wcet > D
 		{10, 0, 0, ErrBadParams},    // period 0
+		{10, 31, 0, ErrBadParams},   // period shorter than a slice
 		{50, 100, 50, nil},          // wcet = D
 		{50, 100, 0, nil},           // D defaults to P
 		{1, 100, 0, ErrSlotsFull},   // slots checked first
@@ -141,7 +142,7 @@ func TestSchedulerAdmissionChecks(t *testing.T) {
 			t.Errorf("Admit(%d,%d,%d) err=%v want %v", c.q, c.p, c.d, err, c.want)
 		}
 	}
-	if st := s.Status(); st.Rejected != 5 || st.Accepted != 2 || st.UsedPPM != 1_000_000 {
+	if st := s.Status(); st.Rejected != 6 || st.Accepted != 2 || st.UsedPPM != 1_000_000 {
 		t.Fatalf("status %+v", st)
 	}
 }

@@ -32,8 +32,11 @@ var (
 	// ErrSlotsFull reports an admission rejected because every slot is taken.
 	ErrSlotsFull = errors.New("sched: no free server slot")
 	// ErrBadParams reports an admission rejected because wcet is 0 or larger
-	// than min(D, P) (the reference reading of sched.md Q9).
-	ErrBadParams = errors.New("sched: wcet must be in 1..min(deadline, period)")
+	// than min(D, P) (the reference reading of sched.md Q9), or because the
+	// period is shorter than a slice: such a server gets at most one slice
+	// per slice length, so it can never keep up with its releases
+	// (SCHED_DEADLINE likewise refuses periods below 100 µs).
+	ErrBadParams = errors.New("sched: wcet must be in 1..min(deadline, period) and the period at least a slice")
 	// ErrOverBound reports an admission rejected by the utilisation bound.
 	ErrOverBound = errors.New("sched: utilisation bound exceeded")
 	// ErrNoServer reports a server id that does not exist.
@@ -283,6 +286,7 @@ type Scheduler struct {
 	record  bool
 	events  []Event
 	nevents uint64
+	bulkMin uint64 // AdvanceIdle's threshold (bulkMinEvents; tests lower it)
 }
 
 // New returns an empty scheduler with deterministic mode off.
@@ -299,6 +303,7 @@ func New(opts Options) (*Scheduler, error) {
 		nextSeq:  1,
 		firstSeq: 1,
 		record:   o.RecordEvents,
+		bulkMin:  bulkMinEvents,
 	}, nil
 }
 
@@ -313,7 +318,8 @@ func (s *Scheduler) NowNs() uint64 { return s.now }
 
 // Admit runs admission for a server with runtime Q = wcetNs, period P and
 // relative deadline D (D = P when deadlineNs is 0) at time now. The order of
-// the checks is slots, parameters, utilisation; a rejection charges nothing
+// the checks is slots, parameters (0 < Q <= min(D, P), P >= the slice
+// length), utilisation; a rejection charges nothing
 // and counts in Rejected. An admitted server gets the next id (its index),
 // deterministic mode turns on, and its first job is released at now.
 func (s *Scheduler) Admit(now clock.Ticks, wcetNs, periodNs, deadlineNs uint64) (int, error) {
@@ -337,9 +343,9 @@ func (s *Scheduler) AdmitWithDemands(now clock.Ticks, wcetNs, periodNs, deadline
 	case s.adm.Slots > 0 && s.adm.Servers >= s.adm.Slots:
 		s.adm.Rejected++
 		return -1, fmt.Errorf("%w: %d of %d used", ErrSlotsFull, s.adm.Servers, s.adm.Slots)
-	case wcetNs == 0 || wcetNs > min(d, periodNs):
+	case wcetNs == 0 || wcetNs > min(d, periodNs) || periodNs < s.opts.SliceNs:
 		s.adm.Rejected++
-		return -1, fmt.Errorf("%w: wcet %d ns, deadline %d ns, period %d ns", ErrBadParams, wcetNs, d, periodNs)
+		return -1, fmt.Errorf("%w: wcet %d ns, deadline %d ns, period %d ns, slice %d ns", ErrBadParams, wcetNs, d, periodNs, s.opts.SliceNs)
 	case !s.adm.Admit(util):
 		return -1, fmt.Errorf("%w: %d + %d > %d ppm", ErrOverBound, s.adm.UsedPPM, util, s.adm.BoundPPM)
 	}
@@ -478,65 +484,84 @@ func (s *Scheduler) miss(id int, j *job, t uint64) {
 }
 
 func (s *Scheduler) replenish(id int, sv *server, t uint64) {
-	for sv.runtime <= 0 {
-		sv.dl += sv.p
-		sv.runtime += int64(sv.q)
-	}
-	if sv.dl < t {
-		sv.dl = t + sv.d
-		sv.runtime = int64(sv.q)
-	}
-	sv.throttle = false
+	sv.refill(t)
 	s.emit(EventReplenish, id, 0, t, uint64(sv.runtime))
 	if sv.pending() > 0 && s.running != id {
 		s.ready.push(sv.dl, id)
 	}
 }
 
+// refill is the replenishment at the end of a throttle, at t: the budget
+// is topped up a period at a time, postponing the deadline, until it is
+// positive; a deadline left behind restarts from t.
+func (sv *server) refill(t uint64) {
+	for sv.runtime <= 0 {
+		sv.dl = sat(sv.dl, sv.p)
+		sv.runtime += int64(sv.q)
+	}
+	if sv.dl < t {
+		sv.dl = sat(t, sv.d)
+		sv.runtime = int64(sv.q)
+	}
+	sv.throttle = false
+}
+
+// wake applies the SCHED_DEADLINE wake-up rule to a release at t into an
+// idle, unthrottled server, and throttles the server when the rule leaves
+// it no runtime. It reports whether it throttled.
+func (sv *server) wake(t uint64) bool {
+	switch {
+	case sv.fresh:
+		sv.fresh = false
+		sv.dl = sat(t, sv.d)
+		sv.runtime = int64(sv.q)
+	case sv.dl < t:
+		sv.dl = sat(t, sv.d)
+		sv.runtime = int64(sv.q)
+	case overflow(sv.runtime, sv.p, sv.dl-t, sv.q):
+		if sv.d >= sv.p {
+			sv.dl = sat(t, sv.d)
+			sv.runtime = int64(sv.q)
+		} else {
+			sv.runtime = int64(mulDiv(sv.dl-t, sv.q, sv.d))
+		}
+	}
+	if sv.runtime > 0 {
+		return false
+	}
+	// The constrained-deadline rule can leave no runtime at all: the
+	// server waits for its replenishment like any other.
+	sv.throttle = true
+	sv.replAt = max(sat(sv.dl, sv.p)-sv.d, t)
+	return true
+}
+
 // release releases the server's next job at t and applies the
 // SCHED_DEADLINE wake-up rule if the server was idle (sched.md §4.2).
 func (s *Scheduler) release(id int, sv *server, t uint64) {
 	idle := sv.pending() == 0 && !sv.throttle && s.running != id
-	if idle {
-		switch {
-		case sv.fresh:
-			sv.fresh = false
-			sv.dl = t + sv.d
-			sv.runtime = int64(sv.q)
-		case sv.dl < t:
-			sv.dl = t + sv.d
-			sv.runtime = int64(sv.q)
-		case overflow(sv.runtime, sv.p, sv.dl-t, sv.q):
-			if sv.d >= sv.p {
-				sv.dl = t + sv.d
-				sv.runtime = int64(sv.q)
-			} else {
-				sv.runtime = int64(mulDiv(sv.dl-t, sv.q, sv.d))
-			}
-		}
-	}
+	throttled := idle && sv.wake(t)
 	if sv.pending() >= MaxPending && s.running != id {
 		s.drop(id, sv, t)
 	}
-	dem := sv.demand
-	if sv.nextK < uint64(len(sv.demands)) {
-		dem = sv.demands[sv.nextK]
-	}
-	sv.jobs = append(sv.jobs, job{k: sv.nextK, rel: t, dl: sat(t, sv.d), demand: dem, start: -1})
+	sv.jobs = append(sv.jobs, job{k: sv.nextK, rel: t, dl: sat(t, sv.d), demand: sv.demandOf(sv.nextK), start: -1})
 	s.emit(EventRelease, id, sv.nextK, t, 0)
 	sv.nextK++
 	sv.nextRel = sat(sv.admit, mulSat(sv.nextK, sv.p))
-	if idle {
-		if sv.runtime > 0 {
-			s.ready.push(sv.dl, id)
-		} else {
-			// The constrained-deadline rule can leave no runtime at all:
-			// the server waits for its replenishment like any other.
-			sv.throttle = true
-			sv.replAt = max(sat(sv.dl, sv.p)-sv.d, t)
-			s.emit(EventThrottle, id, 0, t, sv.replAt)
-		}
+	switch {
+	case throttled:
+		s.emit(EventThrottle, id, 0, t, sv.replAt)
+	case idle:
+		s.ready.push(sv.dl, id)
 	}
+}
+
+// demandOf is the demand of job k.
+func (sv *server) demandOf(k uint64) uint64 {
+	if k < uint64(len(sv.demands)) {
+		return sv.demands[k]
+	}
+	return sv.demand
 }
 
 // drop abandons the server's oldest pending job (it never ran to
