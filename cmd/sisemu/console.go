@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -54,7 +55,16 @@ func runConsole(args []string, stdout, stderr io.Writer) int {
 			zap.Uint64("elapsed_ticks", uint64(r.Elapsed)), zap.Bool("cmd_done", r.Done))
 	}
 	if !*usePTY {
-		if err := sess.Serve(stdin, stdout); err != nil {
+		in := stdin
+		if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			// A person at a terminal: serial-console mode, as QEMU's
+			// -serial stdio sets it, with Ctrl-D to leave.
+			if saved, err := term.GetState(int(f.Fd())); err == nil && term.MakeSerial(int(f.Fd())) == nil {
+				defer term.Restore(int(f.Fd()), saved)
+			}
+			in = eotReader{f}
+		}
+		if err := sess.Serve(in, stdout); err != nil {
 			fmt.Fprintln(stderr, "sisemu console:", err)
 			return 1
 		}
@@ -135,4 +145,17 @@ func pollable(f *os.File) (*os.File, error) {
 // isClosedPTY reports the error a master sees once every slave is gone.
 func isClosedPTY(err error) bool {
 	return errors.Is(err, syscall.EIO)
+}
+
+// eotReader ends the input at the first Ctrl-D (EOT, 0x04), which a raw
+// terminal delivers as a byte rather than as end of file. The kernel's line
+// editor ignores 0x04, so no console output depends on it.
+type eotReader struct{ r io.Reader }
+
+func (e eotReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if i := bytes.IndexByte(p[:n], 0x04); i >= 0 {
+		return i, io.EOF
+	}
+	return n, err
 }

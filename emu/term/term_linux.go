@@ -55,3 +55,20 @@ func MakeRaw(fd int) error {
 	t.Cc[syscall.VTIME] = 0
 	return ioctl(fd, syscall.TCSETS, &t)
 }
+
+// MakeSerial sets fd up the way QEMU's -serial stdio does for a guest
+// console: input raw (no echo, no line editing, no signals, CR kept as CR,
+// bytes one at a time) so the emulated kernel's line editor sees every key,
+// but output post-processing kept, so the kernel's bare LF still starts a
+// new line on the screen.
+func MakeSerial(fd int) error {
+	if err := MakeRaw(fd); err != nil {
+		return err
+	}
+	var t syscall.Termios
+	if err := ioctl(fd, syscall.TCGETS, &t); err != nil {
+		return err
+	}
+	t.Oflag |= syscall.OPOST | syscall.ONLCR
+	return ioctl(fd, syscall.TCSETS, &t)
+}

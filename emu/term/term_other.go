@@ -20,3 +20,6 @@ func Restore(fd int, s *State) error { return errUnsupported }
 
 // MakeRaw is unsupported off linux.
 func MakeRaw(fd int) error { return errUnsupported }
+
+// MakeSerial is unsupported off linux.
+func MakeSerial(fd int) error { return errUnsupported }
