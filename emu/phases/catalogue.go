@@ -44,11 +44,14 @@ type Test struct {
 	// Unscored tests run and are reported but do not count (Phase 9's
 	// CAP-3 and AU-3).
 	Unscored bool
-	// StepShare, when non-zero, is the percentage of the test's steps that
-	// must complete for it to pass, where each case of its transcript other
-	// than `machine` is one step (Phase 7's integration test: 70 % of its 9
-	// steps, governance.md §4). Zero means every case must match.
+	// StepShare, when non-zero, is the percentage of the test's Steps that
+	// must complete for it to pass (Phase 7's integration test: 70 % of its
+	// 9 steps, governance.md §4). The steps are the last Steps cases of its
+	// transcript other than `machine`; any case before them is setup (a
+	// replay of earlier tests) and must match. Zero means every case must
+	// match.
 	StepShare int
+	Steps     int
 }
 
 func tests(pairs ...string) []Test {
@@ -140,7 +143,7 @@ var Catalogue = []Phase{
 			"4.1", "test_trace_collection", "4.2", "test_buffer_management",
 			"4.3", "test_decision_export", "4.4", "test_decision_replay")},
 		{Dir: "integration", Name: "Integration", Tests: []Test{
-			{ID: "5", Func: "test_complete_ai_ops_workflow", StepShare: 70}}},
+			{ID: "5", Func: "test_complete_ai_ops_workflow", StepShare: 70, Steps: 9}}},
 	}},
 	{N: 8, Claim: "Deterministic Scheduling", Unit: UnitSubSuites, Subs: []SubSuite{
 		{Dir: "cbs_edf", Name: "CBS+EDF", Tests: tests(

@@ -285,3 +285,31 @@ func TestTranscriptWithoutCommandsIsNotATest(t *testing.T) {
 		}
 	}
 }
+
+// TestPhase7IntegrationSetupIsNotAStep: cases before the last 9 (a replay of
+// earlier tests' commands) are setup: they must all match, and they do not
+// dilute the 70 % rule.
+func TestPhase7IntegrationSetupIsNotAStep(t *testing.T) {
+	for _, tc := range []struct {
+		setupOK bool
+		ok      int
+		pass    bool
+	}{{true, 7, true}, {true, 6, false}, {false, 9, false}} {
+		fs := integrationFS(tc.ok)
+		setup := passing
+		if !tc.setupOK {
+			setup = failing
+		}
+		// Three setup cases ahead of the nine steps; with them as steps,
+		// 6+3 of 12 would pass (75 %).
+		f := fs["phase7/integration/test_complete_ai_ops_workflow.txt"]
+		f.Data = []byte(strings.Repeat("machine\n----\n\n"+setup+"\n", 3) + string(f.Data))
+		rep, err := Run(Options{Phases: []int{7}, FS: fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rep.Phases[0].Subs[4].Tests[0].Status == Pass; got != tc.pass {
+			t.Errorf("setup ok %v, %d/9 steps: pass %v, want %v", tc.setupOK, tc.ok, got, tc.pass)
+		}
+	}
+}

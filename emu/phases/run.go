@@ -188,7 +188,7 @@ func runPhase(p Phase, fsys fs.FS, mopts emu.Options) PhaseResult {
 	for _, s := range p.Subs {
 		sr := SubResult{Dir: s.Dir, Name: s.Name, Logged: s.Logged}
 		for _, t := range s.Tests {
-			tr := runTest(fsys, File(p, s, t), mopts, t.StepShare)
+			tr := runTest(fsys, File(p, s, t), mopts, t)
 			tr.ID, tr.Func, tr.Unscored = t.ID, t.Func, t.Unscored
 			if tr.Status != Missing {
 				pr.Implemented = true
@@ -275,10 +275,10 @@ func pct(a, b int) float64 {
 }
 
 // runTest runs one transcript on a fresh runner and compares every case.
-// With stepShare 0 the first differing case fails the test; otherwise every
-// case runs and the test passes when at least stepShare percent of its steps
-// (the cases other than `machine`) match.
-func runTest(fsys fs.FS, file string, mopts emu.Options, stepShare int) TestResult {
+// Without a step share the first differing case fails the test; otherwise
+// every case runs and the test passes when its setup cases all match and at
+// least StepShare percent of its Steps match.
+func runTest(fsys fs.FS, file string, mopts emu.Options, t Test) TestResult {
 	tr := TestResult{File: file}
 	data, err := fs.ReadFile(fsys, file)
 	if err != nil {
@@ -300,7 +300,7 @@ func runTest(fsys fs.FS, file string, mopts emu.Options, stepShare int) TestResu
 	defer r.Close()
 	var start, end clock.Ticks
 	started := false
-	steps, matched := 0, 0
+	var matched []bool // per case other than `machine`
 	for _, c := range cases {
 		if c.Cmd == "machine" {
 			started = false
@@ -319,29 +319,47 @@ func runTest(fsys fs.FS, file string, mopts emu.Options, stepShare int) TestResu
 		if out != "" && !strings.HasSuffix(out, "\n") {
 			out += "\n"
 		}
+		ok := out == c.Expected
 		if c.Cmd != "machine" {
-			steps++
+			matched = append(matched, ok)
 		}
-		if out == c.Expected {
-			if c.Cmd != "machine" {
-				matched++
-			}
+		if ok {
 			continue
 		}
 		if tr.Mismatch == nil {
 			tr.Mismatch = firstDiff(c.Pos, c.Expected, out)
 		}
-		if stepShare == 0 {
+		if t.StepShare == 0 {
 			tr.Status = Fail
 			return tr
 		}
 	}
 	tr.VirtualNs = (end - start).Ns()
 	tr.Status = Pass
-	if tr.Mismatch != nil && (stepShare == 0 || matched*100 < stepShare*steps) {
+	if tr.Mismatch != nil && (t.StepShare == 0 || !stepsPass(matched, t.StepShare, t.Steps)) {
 		tr.Status = Fail
 	}
 	return tr
+}
+
+// stepsPass applies a step share: the cases before the last steps are
+// setup and must all match; of the steps (missing ones count as not
+// completed) at least share percent must match.
+func stepsPass(matched []bool, share, steps int) bool {
+	if steps <= 0 {
+		steps = len(matched)
+	}
+	setup := max(0, len(matched)-steps)
+	if slices.Contains(matched[:setup], false) {
+		return false
+	}
+	n := 0
+	for _, ok := range matched[setup:] {
+		if ok {
+			n++
+		}
+	}
+	return n*100 >= share*max(steps, len(matched)-setup)
 }
 
 func firstDiff(pos, want, got string) *Mismatch {
