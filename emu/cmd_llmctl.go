@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sisemu/sisemu/governance"
+	"github.com/sisemu/sisemu/sched"
 	"github.com/sisemu/sisemu/sched/clock"
 )
 
@@ -158,8 +159,14 @@ func runLlmctl(m *Machine, c *Ctx) {
 	case "load":
 		llmctlLoad(g, c, args)
 	case "budget":
-		g.Budget(c.Now(), llmParseBudget(args))
+		r := g.Budget(c.Now(), llmParseBudget(args))
 		c.Println("[LLM] budget configured")
+		if !r.Admission.Admitted {
+			// The kernel's admission rejection is silent; the fields are
+			// set either way, so its line stays and the rejection is added.
+			c.Printf("[LLM][BUDGET] admission rejected util_ppm=%d used_ppm=%d bound_ppm=%d",
+				r.Admission.UtilPPM, g.Status().Scheduler.UsedPPM, sched.BoundPPM)
+		}
 	case "status":
 		st := g.Status().Scheduler
 		c.Printf("[LLM][DET] used_ppm=%d accepted=%d rejected=%d deadline_misses=%d jitter_p99_ns=%d",
