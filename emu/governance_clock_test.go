@@ -1,9 +1,12 @@
 package emu
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/sisemu/sisemu/governance"
 )
 
 // TestAuditTimestampsAreCounterReadings: an inference's audit timestamp is
@@ -21,5 +24,29 @@ func TestAuditTimestampsAreCounterReadings(t *testing.T) {
 	}
 	if end%16 != 0 {
 		t.Fatalf("end %d is not a tick boundary", end)
+	}
+}
+
+// TestVerifiedLoadTimestampIsCounterReading: a path A load spends its
+// modelled verification time (8 ns per byte) on the clock; for an odd size
+// that is half a tick, and the audit timestamp must still be the counter's
+// reading after the verification, not start + modelled ns.
+func TestVerifiedLoadTimestampIsCounterReading(t *testing.T) {
+	m := MustNew(Options{})
+	sum := governance.ModelDigest(1, 1025)
+	r := m.Exec("llmctl load --model 1 --hash 0x" + hex.EncodeToString(sum[:]) + " --size-bytes 1025")
+	if !strings.Contains(r.Output, "[LLM] model loaded") {
+		t.Fatalf("load failed:\n%s", r.Output)
+	}
+	end := (r.Start + r.Elapsed - LineCost).Ns()
+	if end%16 != 0 {
+		t.Fatalf("end %d is not a tick boundary", end)
+	}
+	a := m.Exec("llmctl audit").Output
+	if want := fmt.Sprintf("status=1 ts_ns=%d\n", end); !strings.HasSuffix(a, want) {
+		t.Fatalf("audit record should end with %q:\n%s", want, a)
+	}
+	if got := m.Governor().Status().SecurityStore[0].VerifiedNs; got != end {
+		t.Fatalf("security store verified_ns %d, want %d", got, end)
 	}
 }

@@ -419,7 +419,7 @@ func (g *Governor) Load(now clock.Ticks, req LoadRequest) LoadResult {
 	var r LoadResult
 	switch {
 	case req.Model.Set && req.Hash.Set:
-		r = g.loadVerify(t, req)
+		r = g.loadVerify(now, req)
 	case req.Ctx.Set || req.Vocab.Set || req.Quant.Set || req.Name.Set || req.Rev.Set || req.SizeBytes.Set:
 		r = g.loadMeta(req)
 	default:
@@ -431,7 +431,9 @@ func (g *Governor) Load(now clock.Ticks, req LoadRequest) LoadResult {
 			g.wcetCycles = req.WCETCycles.V
 		}
 	}
-	ts := t + r.VerifyNs
+	// A counter reading (console.md §8): the caller spends VerifyNs on the
+	// clock in whole ticks, so an odd size ends half a tick short of t + VerifyNs.
+	ts := now.Add(clock.FromNs(r.VerifyNs)).Ns()
 	status := uint8(StatusOK)
 	if !r.OK {
 		status = StatusReject
@@ -470,7 +472,7 @@ func pathName(p LoadPath) string {
 
 // loadVerify is path A: hash size-bytes bytes of (model & 0xFF) and compare.
 // The WCET is not applied.
-func (g *Governor) loadVerify(t uint64, req LoadRequest) LoadResult {
+func (g *Governor) loadVerify(now clock.Ticks, req LoadRequest) LoadResult {
 	r := LoadResult{Path: PathVerify}
 	size := req.SizeBytes.Or(DefaultHashBytes)
 	var sum [32]byte
@@ -484,7 +486,7 @@ func (g *Governor) loadVerify(t uint64, req LoadRequest) LoadResult {
 		return r
 	}
 	r.VerifyNs = size * VerifyNsPerByte
-	entry := SecureModel{ModelID: req.Model.V, SHA256: sum, SizeBytes: size, VerifiedNs: t + r.VerifyNs}
+	entry := SecureModel{ModelID: req.Model.V, SHA256: sum, SizeBytes: size, VerifiedNs: now.Add(clock.FromNs(r.VerifyNs)).Ns()}
 	if req.Sig.Set {
 		entry.Sig = append([]byte(nil), req.Sig.V...)
 	}
