@@ -381,3 +381,43 @@ func TestWindowOpenedAtTickZero(t *testing.T) {
 		t.Fatalf("window opened at tick 0 was reopened: %+v", r)
 	}
 }
+
+// The kernel audits every llmstream as op 4 status 1. The reference records
+// what happened, with the §2.3 bits (docs/divergences.md G3): 1 served,
+// 5 served late, 3 cut by the budget after some tokens, 2 refused before
+// the first token.
+func TestStreamAuditStatus(t *testing.T) {
+	g := newGov(t)
+	g.Load(0, LoadRequest{WCETCycles: Some[uint64](50_000)})
+	stream := func(now clock.Ticks, prompt string) InferResult {
+		return g.Infer(now, InferRequest{Prompt: prompt, Stream: true, MaxTokens: Some[uint64](2)})
+	}
+	if r := stream(ms(1), "a b"); r.Status != StatusOK {
+		t.Fatalf("served stream status %d", r.Status)
+	}
+	if err := g.SetPace(ms(2), 200); err != nil {
+		t.Fatal(err)
+	}
+	if r := stream(ms(3), "a b"); !r.Missed || r.Status != StatusOK|StatusMiss {
+		t.Fatalf("late stream %+v", r)
+	}
+	if err := g.SetPace(ms(4), 100); err != nil { // the late stream raised it to 210
+		t.Fatal(err)
+	}
+	budget(g, ms(4), 1)
+	if r := stream(ms(5), "a b"); !r.Cut || r.Status != StatusOK|StatusReject {
+		t.Fatalf("cut stream %+v", r)
+	}
+	if r := stream(ms(6), "a"); !r.Rejected || r.Status != StatusReject {
+		t.Fatalf("refused stream %+v", r)
+	}
+	var got []uint8
+	for _, e := range g.Audit() {
+		if e.Op == OpStream {
+			got = append(got, e.Status)
+		}
+	}
+	if !reflect.DeepEqual(got, []uint8{2, 3, 5, 1}) {
+		t.Fatalf("stream statuses newest first %v, want [2 3 5 1]", got)
+	}
+}
