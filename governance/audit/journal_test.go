@@ -423,3 +423,33 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// A record's own hash is plain SHA-256 over its bytes, so anyone can edit a
+// record and recompute it: that record then verifies on its own, and only
+// the next record's prev link shows the edit. Verify must report the break
+// there.
+func TestVerifyRehashedRecord(t *testing.T) {
+	data := writeJournal(t, 4)
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	rec, err := ParseLine(bytes.TrimSuffix(lines[1], []byte("\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.TsNs++ // the edit
+	forged, _, err := encode(rec.Seq, rec.TsNs, rec.Kind, rec.Fields, rec.Prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParseLine(forged); err != nil {
+		t.Fatalf("forged record does not verify on its own: %v", err)
+	}
+	mod := append(append(append([]byte(nil), lines[0]...), forged...), '\n')
+	mod = append(mod, bytes.Join(lines[2:], nil)...)
+	rep, err := Verify(bytes.NewReader(mod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Broken == nil || rep.Broken.Record != 3 || rep.Records != 2 || !strings.Contains(rep.Broken.Reason, "prev") {
+		t.Fatalf("rehashed record 2: %+v", rep.Broken)
+	}
+}
