@@ -157,6 +157,25 @@ func printIOError(c *Ctx, r agentsys.Result) {
 	}
 }
 
+// oneLine keeps payload text (names, paths) on the line the kernel's
+// format gives it: control bytes (< 0x20, 0x7F) print as `.`, as in the
+// FS_READ preview, so that a name holding a line feed cannot split its
+// line or forge console lines (`CMD_DONE`, `[AUDIT] …`). Printable text,
+// UTF-8 included, is unchanged.
+func oneLine(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7F })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 || b[i] == 0x7F {
+			b[i] = '.'
+		}
+	}
+	return string(b)
+}
+
 // preview shows the first ≤ 64 bytes, printable ASCII kept, the rest '.'.
 func preview(b []byte) string {
 	b = b[:min(len(b), 64)]
@@ -176,7 +195,7 @@ func printEffect(c *Ctx, r agentsys.Result) {
 	case frame.FsList:
 		names := make([]string, len(e.Entries))
 		for i, en := range e.Entries {
-			names[i] = en.Name
+			names[i] = oneLine(en.Name)
 			if en.Type == vfs.Dir {
 				names[i] += "/"
 			}
@@ -186,17 +205,17 @@ func printEffect(c *Ctx, r agentsys.Result) {
 		c.Printf("[FS] Read %d bytes", len(e.Data))
 		c.Println("[FS] Preview: " + preview(e.Data))
 	case frame.FsWrite:
-		c.Printf("[FS] Wrote %d bytes to %s", e.Written, e.Path)
+		c.Printf("[FS] Wrote %d bytes to %s", e.Written, oneLine(e.Path))
 	case frame.FsStat:
-		c.Printf("[FS] Stat: %s - size=%d mode=%04o type=%s", e.Path, e.Stat.Size, e.Stat.Mode, e.Stat.Type)
+		c.Printf("[FS] Stat: %s - size=%d mode=%04o type=%s", oneLine(e.Path), e.Stat.Size, e.Stat.Mode, e.Stat.Type)
 	case frame.FsCreate:
 		kind := "file"
 		if e.Dir {
 			kind = "dir"
 		}
-		c.Printf("[FS] Created: %s (%s)", e.Path, kind)
+		c.Printf("[FS] Created: %s (%s)", oneLine(e.Path), kind)
 	case frame.FsDelete:
-		c.Printf("[FS] Deleted: %s", e.Path)
+		c.Printf("[FS] Deleted: %s", oneLine(e.Path))
 	case frame.AudioPlay:
 		c.Printf("[Audio] Playing track %d -> %s", e.Track, e.Path)
 	case frame.AudioStop:
@@ -205,7 +224,7 @@ func printEffect(c *Ctx, r agentsys.Result) {
 		c.Printf("[AgentSys] AUDIO_VOLUME: level=%d", e.Level)
 		c.Println("[AUDIO] Volume set")
 	case frame.DocNew:
-		c.Printf("[AgentSys] DOC_NEW: name=%s ref=%d", e.Name, e.Ref)
+		c.Printf("[AgentSys] DOC_NEW: name=%s ref=%d", oneLine(e.Name), e.Ref)
 		c.Println("[DOC] Created")
 	case frame.DocEdit:
 		c.Printf("[AgentSys] DOC_EDIT: ref=%d ops=%d", e.Ref, e.Ops)
