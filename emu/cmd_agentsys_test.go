@@ -77,7 +77,8 @@ func TestAgentsysStatusHasBothBlocks(t *testing.T) {
 // and leaves no record.
 func FuzzAgentsysCall(f *testing.F) {
 	for _, s := range []string{"65535 0x30 05002f746d702f", "2 48 0x05002f746d702f", "0 0x3F", "0 0x30 0", "x y z",
-		"65536 1", "1 256", "1 0x", "1 0x1 0X00", "4 0x38 65", "", "0 0x32 0800 extra", "00 000 00"} {
+		"65536 1", "1 256", "1 0x", "1 0x1 0X00", "4 0x38 65", "", "0 0x32 0800 extra", "00 000 00",
+		"0 0x39 0e005b41554449545d206167656e743d", "0 0x39 0b006e0a434d445f444f4e450a"} { // DOC_NEW names "[AUDIT] agent=", "n\nCMD_DONE\n"
 		f.Add(s)
 	}
 	m := MustNew(Options{})
@@ -93,8 +94,22 @@ func FuzzAgentsysCall(f *testing.F) {
 			if after != before+1 || !r.Done || !strings.Contains(r.Output, "[AgentSys] Call result: ") {
 				t.Fatalf("accepted %q: ops %d→%d done=%v\n%s", args, before, after, r.Done, r.Output)
 			}
-			if n := strings.Count(r.Output, "[AUDIT] agent="); n != 1 {
-				t.Fatalf("accepted %q: %d audit lines", args, n)
+			// Count lines, not substrings: a DOC_NEW name may contain
+			// "[AUDIT] agent=" on its own line, but never a line of its own.
+			lines := strings.Split(strings.TrimSuffix(r.Output, "\n"), "\n")
+			audits, dones := 0, 0
+			for _, l := range lines {
+				if strings.HasPrefix(l, "[AUDIT] agent=") {
+					audits++
+				}
+				if l == "CMD_DONE" {
+					dones++
+				}
+			}
+			if audits != 1 || dones != 1 || lines[len(lines)-1] != "CMD_DONE" ||
+				!strings.HasPrefix(lines[len(lines)-2], "[AgentSys] Call result: ") ||
+				!strings.HasPrefix(lines[len(lines)-3], "[AUDIT] agent=") {
+				t.Fatalf("accepted %q: %d audit lines, %d CMD_DONE lines\n%s", args, audits, dones, r.Output)
 			}
 		} else if after != before || r.Done || r.Output != callUsage+"\n" {
 			t.Fatalf("rejected %q: ops %d→%d\n%s", args, before, after, r.Output)
