@@ -166,11 +166,35 @@ func MatMul(a, b *Tensor) (*Tensor, error) {
 	}
 	m, k, n := a.shape[0], a.shape[1], b.shape[1]
 	out := &Tensor{shape: [MaxRank]int{m, n}, rank: 2, data: make([]float32, m*n)}
+	if !finite(b.data) {
+		// gonum's Gemm skips the terms whose element of a is 0, which
+		// would drop 0·Inf and 0·NaN (= NaN) from the sum: add every
+		// term, in the same order.
+		for i := range m {
+			row := out.data[i*n : (i+1)*n]
+			for l, av := range a.data[i*k : (i+1)*k] {
+				for j, bv := range b.data[l*n : (l+1)*n] {
+					row[j] += float32(av * bv)
+				}
+			}
+		}
+		return out, nil
+	}
 	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
 		blas32.General{Rows: m, Cols: k, Stride: k, Data: a.data},
 		blas32.General{Rows: k, Cols: n, Stride: n, Data: b.data},
 		0, blas32.General{Rows: m, Cols: n, Stride: n, Data: out.data})
 	return out, nil
+}
+
+// finite reports whether no element is NaN or ±Inf.
+func finite(d []float32) bool {
+	for _, v := range d {
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // MatVec is the kernel's vector×matrix: v has m elements (rank 1), M is

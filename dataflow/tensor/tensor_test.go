@@ -200,3 +200,64 @@ func TestHeaderRoundTrip(t *testing.T) {
 		t.Fatal("short header accepted")
 	}
 }
+
+// TestMatMulPropagatesNaNAndInf: MatMul is the plain sum Σ_k a[i,k]·b[k,j]
+// (§6.2), so a NaN or ±Inf in b reaches the output even where the matching
+// element of a is 0 (0·Inf = NaN, 0·NaN = NaN); a BLAS shortcut that skips
+// zero elements of a must not hide it. MatVec (Σ_j v[j]·M[j·n+i]) likewise.
+func TestMatMulPropagatesNaNAndInf(t *testing.T) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	a := mk(t, []int{2, 2}, 0, 1, 2, 0)
+	for _, bad := range []float32{nan, inf, -inf} {
+		b := mk(t, []int{2, 2}, bad, 3, 4, 5)
+		c, err := MatMul(a, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Row 0: 0·bad + 1·4 = NaN, 0·3 + 1·5 = 5; row 1: 2·bad + 0·4 = 2·bad, 2·3 + 0·5 = 6.
+		want := []float32{nan, 5, 2 * bad, 6}
+		for i, w := range want {
+			g := c.Data()[i]
+			if (w != w) != (g != g) || (w == w && g != w) {
+				t.Fatalf("b[0]=%v: matmul %v, want %v", bad, c.Data(), want)
+			}
+		}
+		v := mk(t, []int{2}, 0, 1)
+		o, err := MatVec(v, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g := o.Data(); g[0] == g[0] || g[1] != 5 {
+			t.Fatalf("b[0]=%v: matvec %v, want [NaN 5]", bad, g)
+		}
+	}
+}
+
+// TestMatMulMatchesNaiveSum: for finite operands MatMul equals the naive
+// float32 sum in k order bit for bit (no fused multiply-add).
+func TestMatMulMatchesNaiveSum(t *testing.T) {
+	const m, k, n = 5, 7, 3
+	ad, bd := make([]float32, m*k), make([]float32, k*n)
+	for i := range ad {
+		ad[i] = float32(math.Sin(float64(i)*1.7)) * 1e3
+	}
+	for i := range bd {
+		bd[i] = float32(math.Cos(float64(i)*0.9)) / 3
+	}
+	ad[3], ad[10] = 0, 0
+	c, err := MatMul(mk(t, []int{m, k}, ad...), mk(t, []int{k, n}, bd...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m {
+		for j := range n {
+			var s float32
+			for l := range k {
+				s += float32(ad[i*k+l] * bd[l*n+j])
+			}
+			if g := c.Data()[i*n+j]; math.Float32bits(g) != math.Float32bits(s) {
+				t.Fatalf("c[%d,%d] = %v, naive %v", i, j, g, s)
+			}
+		}
+	}
+}
