@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 
+	"github.com/sisemu/sisemu/agentsys"
+	"github.com/sisemu/sisemu/agentsys/frame"
 	"github.com/sisemu/sisemu/dataflow"
 	"github.com/sisemu/sisemu/sched/clock"
 )
@@ -95,9 +97,9 @@ func (s *dataflowState) stepOne(c *Ctx, cost clock.Ticks) bool {
 	return true
 }
 
-// errNoHandler: a known frame command (LLM, neural, AgentSys) whose
-// receiver is not part of the graph control plane; it fails with
-// `[CTL] error` rather than claiming an effect.
+// errNoHandler: a known frame command (LLM, neural) that sisemu has no
+// receiver for; it fails with `[CTL] error` rather than claiming an
+// effect.
 var errNoHandler = errors.New("ctl: no handler for command")
 
 // graphctlFrame encodes f with the default token, as graphctl always does
@@ -133,6 +135,16 @@ func (s *dataflowState) execFrame(c *Ctx, b []byte) (uint64, error) {
 	}
 	if err := f.Authorize(s.tokens); err != nil {
 		return 0, err
+	}
+	if f.Cmd.TokenClass() == dataflow.TokenAgent {
+		// AgentSys frames: the token is the agent token, the body the
+		// payload of handle_frame (agentsys.md §2.1).
+		r := s.m.agents.sys.HandleFrame(c.Now(), frame.Opcode(f.Cmd), f.Token, f.Body)
+		printCall(c, r)
+		if r.Kind != agentsys.OK {
+			return 0, r.Err
+		}
+		return 0, nil
 	}
 	if !f.Cmd.Graph() {
 		return 0, errNoHandler
