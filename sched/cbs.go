@@ -238,11 +238,19 @@ type server struct {
 
 func (sv *server) pending() int { return len(sv.jobs) - sv.head }
 
-// nextEvent is the server's earliest pending timer event.
+// nextEvent is the server's earliest pending timer event. The deadline of
+// the first unchecked job is computed rather than read: pending jobs are
+// consecutive (job k+1 follows job k, both released on the period grid),
+// so job jobs[check] is job nextK-(len(jobs)-check). Not touching the job
+// array keeps a timer update to the server's own fields, which matters
+// with thousands of servers.
 func (sv *server) nextEvent() uint64 {
 	t := sv.nextRel
-	if sv.check < len(sv.jobs) && sv.jobs[sv.check].dl < t {
-		t = sv.jobs[sv.check].dl
+	if n := len(sv.jobs) - sv.check; n > 0 {
+		k := sv.nextK - uint64(n)
+		if dl := sat(sat(sv.admit, mulSat(k, sv.p)), sv.d); dl < t {
+			t = dl
+		}
 	}
 	if sv.throttle && sv.replAt < t {
 		t = sv.replAt

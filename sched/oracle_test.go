@@ -265,6 +265,7 @@ func runBoth(t *testing.T, ts taskSet) (*Scheduler, *oracle) {
 			t.Fatal(err)
 		}
 		o.slice(t0)
+		checkInvariants(t, s)
 	}
 	s.advanceNs(ts.slices * ts.L)
 	return s, o
@@ -373,6 +374,29 @@ func TestImplicitDeadlinesUnderFullUtilisationMissNothing(t *testing.T) {
 		compare(t, seed, s, o)
 		if st := s.Status(); st.Misses != 0 || st.Overruns != 0 {
 			t.Fatalf("seed %d: %d misses, %d overruns at U<=100%% (set %+v)", seed, st.Misses, st.Overruns, ts)
+		}
+	}
+}
+
+// checkInvariants verifies what nextEvent relies on: pending jobs are
+// consecutive, released on the period grid, with deadline release + D,
+// ending at job nextK-1; and the heaps hold what they should.
+func checkInvariants(t *testing.T, s *Scheduler) {
+	t.Helper()
+	for id := range s.servers {
+		sv := &s.servers[id]
+		for i := sv.head; i < len(sv.jobs); i++ {
+			j := sv.jobs[i]
+			want := sv.nextK - uint64(len(sv.jobs)-i)
+			if j.k != want || j.rel != sv.admit+j.k*sv.p || j.dl != j.rel+sv.d {
+				t.Fatalf("server %d job %d: %+v (want k %d)", id, i, j, want)
+			}
+		}
+		if sv.check < sv.head || sv.check > len(sv.jobs) {
+			t.Fatalf("server %d: check %d head %d len %d", id, sv.check, sv.head, len(sv.jobs))
+		}
+		if s.timers[s.tpos[id]].id != id || s.timers[s.tpos[id]].key != sv.nextEvent() {
+			t.Fatalf("server %d: timer entry %+v, next event %d", id, s.timers[s.tpos[id]], sv.nextEvent())
 		}
 	}
 }
