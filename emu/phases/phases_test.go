@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/sisemu/sisemu/emu"
 )
 
 const passing = "run\nvclock\n----\nsis> vclock\n[VCLOCK] ticks=0 ns=0\n"
@@ -311,5 +314,36 @@ func TestPhase7IntegrationSetupIsNotAStep(t *testing.T) {
 		if got := rep.Phases[0].Subs[4].Tests[0].Status == Pass; got != tc.pass {
 			t.Errorf("setup ok %v, %d/9 steps: pass %v, want %v", tc.setupOK, tc.ok, got, tc.pass)
 		}
+	}
+}
+
+// TestEveryPhaseTranscriptIsInTheCatalogue: a phase test whose file name
+// does not match the catalogue (a typo in the directory or function name)
+// would run under go test but never be scored; only phase9/reference holds
+// reference-only checks outside the catalogue.
+func TestEveryPhaseTranscriptIsInTheCatalogue(t *testing.T) {
+	known := map[string]bool{}
+	for _, p := range Catalogue {
+		for _, s := range p.Subs {
+			for _, tc := range s.Tests {
+				known[File(p, s, tc)] = true
+			}
+		}
+	}
+	fsys := emu.Transcripts()
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (path == "phase9/reference" || strings.HasSuffix(path, "/fuzz") || path == "fuzz") {
+			return fs.SkipDir
+		}
+		if !d.IsDir() && strings.HasPrefix(path, "phase") && strings.HasSuffix(path, ".txt") && !known[path] {
+			t.Errorf("%s is not a catalogue test: it is never scored", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
