@@ -324,13 +324,16 @@ func llmctlSwap(g *governance.Governor, c *Ctx, args []string) {
 		c.Printf("[LLM][REGISTRY] id=%s version=%d size_kb=%d ctx=%d state=%s auto=1", md.Name, md.Version, md.SizeKB, md.Ctx, md.State)
 	}
 	if err != nil {
-		active := r.ActiveBefore
+		active, from := r.ActiveBefore, r.From
 		if active == "" {
 			active = "none"
 		}
+		if from == "" { // no --from and no active model to default to
+			from = "none"
+		}
 		switch {
 		case errors.Is(err, governance.ErrNotActive):
-			c.Printf("[LLM][SWAP] rejected from=%s active=%s reason=not_active", r.From, active)
+			c.Printf("[LLM][SWAP] rejected from=%s active=%s reason=not_active", from, active)
 		case errors.Is(err, governance.ErrNoTarget):
 			c.Printf("[LLM][SWAP] rejected from=%s reason=no_target", r.From)
 		case errors.Is(err, governance.ErrHealth):
