@@ -421,3 +421,30 @@ func TestStreamAuditStatus(t *testing.T) {
 		t.Fatalf("stream statuses newest first %v, want [2 3 5 1]", got)
 	}
 }
+
+// The WCET flag is a u64, so the pacing arithmetic must not wrap: per-token
+// time floor(floor(wcet_ns / cap) × pace / 100) and tokens × that time are
+// computed without overflow (saturating at 2^64−1 ns).
+func TestPacingDoesNotWrap(t *testing.T) {
+	g := newGov(t)
+	g.Load(0, LoadRequest{WCETCycles: Some[uint64](^uint64(0))}) // wcet_ns saturates at 2^64−1
+	wcet := g.Status().WCETNs
+	if wcet != ^uint64(0) {
+		t.Fatalf("wcet_ns %d", wcet)
+	}
+	r := infer(g, 0, "a b", 2)
+	if r.PerTokenNs != wcet/2 || r.ActualNs != wcet/2*2 || r.Missed || r.Status != StatusOK {
+		t.Fatalf("pace 100: per token %d actual %d missed %v, want %d, %d, false", r.PerTokenNs, r.ActualNs, r.Missed, wcet/2, wcet/2*2)
+	}
+	// wcet 2^62 ns, cap 2, pace 500 %: 2^61 × 500 does not fit in 64 bits,
+	// the per-token time 5 × 2^61 does; two tokens saturate and miss.
+	g = newGov(t)
+	g.Load(0, LoadRequest{WCETCycles: Some[uint64](1 << 58)})
+	if err := g.SetPace(0, 500); err != nil {
+		t.Fatal(err)
+	}
+	r = infer(g, 0, "a b", 2)
+	if r.PerTokenNs != 5<<61 || r.ActualNs != ^uint64(0) || !r.Missed || r.Status != StatusOK|StatusMiss {
+		t.Fatalf("pace 500: per token %d actual %d missed %v, want %d, 2^64-1, true", r.PerTokenNs, r.ActualNs, r.Missed, uint64(5<<61))
+	}
+}

@@ -1,6 +1,8 @@
 package governance
 
 import (
+	"math/bits"
+
 	"github.com/sisemu/sisemu/governance/audit"
 	"github.com/sisemu/sisemu/sched"
 	"github.com/sisemu/sisemu/sched/clock"
@@ -161,8 +163,8 @@ func (g *Governor) Infer(now clock.Ticks, req InferRequest) InferResult {
 		g.rejects++
 	}
 	n := uint64(len(r.Tokens))
-	r.PerTokenNs = r.WCETNs / r.Cap * uint64(g.pace) / 100
-	r.ActualNs = n * r.PerTokenNs
+	r.PerTokenNs = mulDivSat(r.WCETNs/r.Cap, uint64(g.pace), 100)
+	r.ActualNs = mulDivSat(n, r.PerTokenNs, 1)
 	// Timestamps are counter readings (console.md §8): the clock moves in
 	// whole 16 ns ticks, so the end is the tick the caller's clock reaches
 	// after spending ActualNs, not t + ActualNs.
@@ -249,4 +251,15 @@ func (g *Governor) stream(r *InferResult, req InferRequest, words []string) {
 	if last < len(r.Tokens) {
 		r.Chunks = append(r.Chunks, Chunk{Upto: len(r.Tokens), Tokens: r.Tokens[last:], Trailing: true})
 	}
+}
+
+// mulDivSat is floor(a × b / d) in 128-bit arithmetic, saturating at
+// 2^64−1: the WCET is a u64 flag, so pacing must not wrap.
+func mulDivSat(a, b, d uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi >= d {
+		return ^uint64(0)
+	}
+	q, _ := bits.Div64(hi, lo, d)
+	return q
 }
