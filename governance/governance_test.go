@@ -448,3 +448,19 @@ func TestPacingDoesNotWrap(t *testing.T) {
 		t.Fatalf("pace 500: per token %d actual %d missed %v, want %d, 2^64-1, true", r.PerTokenNs, r.ActualNs, r.Missed, uint64(5<<61))
 	}
 }
+
+// --max-tokens is a u64: issued + requested must not wrap past the limit
+// check (2 + (2^64−1) wraps to 1, which would pass a limit of 10).
+func TestBudgetRequestDoesNotWrap(t *testing.T) {
+	g := newGov(t)
+	budget(g, 0, 10)
+	infer(g, ms(1), "a b", 5) // issued 2
+	r := infer(g, ms(2), "a b c", ^uint64(0))
+	want := BudgetReject{Issued: 2, Requested: ^uint64(0), Limit: 10, PeriodNs: 1_000_000_000}
+	if !r.Rejected || r.Reject != want || len(r.Tokens) != 0 {
+		t.Fatalf("request for 2^64-1 tokens with 2 issued: %+v", r)
+	}
+	if st := g.Status(); st.Issued != 2 {
+		t.Fatalf("issued %d after the rejection", st.Issued)
+	}
+}

@@ -153,7 +153,7 @@ func (g *Governor) Infer(now clock.Ticks, req InferRequest) InferResult {
 	words := Tokenize(req.Prompt, r.Cap)
 	if req.Stream {
 		g.stream(&r, req, words)
-	} else if g.periodNs > 0 && g.limit > 0 && g.issued+r.Cap > g.limit {
+	} else if g.periodNs > 0 && g.limit > 0 && (r.Cap > g.limit || g.issued > g.limit-r.Cap) { // issued + cap > limit, without wrapping
 		r.Rejected = true
 		r.Reject = BudgetReject{Issued: g.issued, Requested: r.Cap, Limit: g.limit, PeriodNs: g.periodNs}
 	} else {
