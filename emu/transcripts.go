@@ -5,10 +5,11 @@ import (
 	"io/fs"
 )
 
-// transcripts holds the phase tests and other transcripts, so that the
-// sisemu binary can run the phase suites without a source checkout.
+// transcripts holds the phase tests, so that the sisemu binary can run the
+// phase suites without a source checkout. Only testdata/phase* is embedded:
+// the other transcripts and fuzz corpora stay out of the binary.
 //
-//go:embed testdata
+//go:embed testdata/phase*
 var transcripts embed.FS
 
 // Transcripts returns the built-in transcript files, rooted so that phase
