@@ -161,11 +161,15 @@ func runLlmctl(m *Machine, c *Ctx) {
 	case "budget":
 		r := g.Budget(c.Now(), llmParseBudget(args))
 		c.Println("[LLM] budget configured")
-		if !r.Admission.Admitted {
-			// The kernel's admission rejection is silent; the fields are
-			// set either way, so its line stays and the rejection is added.
+		// The kernel is silent about both outcomes below; the fields are set
+		// either way, so its line stays and the outcome is added.
+		switch st := g.Status().Scheduler; {
+		case !r.Admission.Admitted:
 			c.Printf("[LLM][BUDGET] admission rejected util_ppm=%d used_ppm=%d bound_ppm=%d",
-				r.Admission.UtilPPM, g.Status().Scheduler.UsedPPM, sched.BoundPPM)
+				r.Admission.UtilPPM, st.UsedPPM, sched.BoundPPM)
+		case !r.Admission.ServerCreated:
+			c.Printf("[LLM][BUDGET] admitted without server reason=slots_full servers=%d util_ppm=%d used_ppm=%d",
+				st.Servers, r.Admission.UtilPPM, st.UsedPPM)
 		}
 	case "status":
 		st := g.Status().Scheduler
