@@ -9,11 +9,12 @@ import (
 )
 
 // graphState is everything graphctl can observe about the graph, plus the
-// tokens: the "no state change" oracle. The schema mismatch counter is
+// tokens and the graph scheduler's admissions (`graphctl det`): the "no
+// state change" oracle. The schema mismatch counter is
 // left out: counting rejected typed adds is its purpose (§3.3).
 func graphState(m *emu.Machine) string {
 	var b strings.Builder
-	for _, l := range []string{"graphctl export-json", "ctlkey", "ctladmin", "ctlsubmit"} {
+	for _, l := range []string{"graphctl export-json", "ctlkey", "ctladmin", "ctlsubmit", "det servers"} {
 		b.WriteString(m.Exec(l).Output)
 	}
 	if g := m.Graph(); g != nil {
