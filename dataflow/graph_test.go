@@ -194,6 +194,15 @@ func TestTypedAdmission(t *testing.T) {
 	if !errors.As(err, &se) || se.Out || !se.OutOfRange || se.Channel != 6 {
 		t.Fatalf("in out of range: %v %+v", err, se)
 	}
+	// The boundary: index = channel count is out of range on both sides.
+	_, err = g.AddOperator(OperatorSpec{ID: 4, In: NoChannel, Out: 2, Typed: true, OutSchema: 9})
+	if !errors.As(err, &se) || !se.Out || !se.OutOfRange || se.Channel != 2 {
+		t.Fatalf("out = channel count: %v %+v", err, se)
+	}
+	_, err = g.AddOperator(OperatorSpec{ID: 4, In: 2, Out: NoChannel, Typed: true, InSchema: 8})
+	if !errors.As(err, &se) || se.Out || !se.OutOfRange || se.Channel != 2 || g.NumOperators() != 2 {
+		t.Fatalf("in = channel count: %v %+v", err, se)
+	}
 	// in == out on an unbound channel with two schemas: the in check sees
 	// the tentative binding and rejects.
 	_, err = g.AddOperator(OperatorSpec{ID: 5, In: 1, Out: 1, Typed: true, InSchema: 3, OutSchema: 4})
