@@ -132,6 +132,29 @@ func TestDestroyThenStart(t *testing.T) {
 	}
 }
 
+// TestCreateKeepsOperatorsHint: `graphctl create --num-operators N` is no
+// limit but reaches the graph as its hint (§7 row 1, divergence D1); a
+// create without it, or with a bad N, has none.
+func TestCreateKeepsOperatorsHint(t *testing.T) {
+	m := emu.MustNew(emu.Options{})
+	for _, c := range []struct {
+		line string
+		hint int
+	}{
+		{"graphctl create --num-operators 5", 5},
+		{"graphctl create", 0},
+		{"graphctl create x --num-operators +12", 12},
+		{"graphctl create --num-operators x", 0},
+	} {
+		if r := m.Exec(c.line); !r.Done {
+			t.Fatalf("%s: %q", c.line, r.Output)
+		}
+		if got := m.Graph().Status().OperatorsHint; got != c.hint {
+			t.Fatalf("%s: hint %d, want %d", c.line, got, c.hint)
+		}
+	}
+}
+
 // TestStartStepsAndClock: the run's virtual time is steps × 1,024 ns, the
 // line cost comes on top, and items are conserved.
 func TestStartStepsAndClock(t *testing.T) {
