@@ -261,3 +261,24 @@ func TestMatMulMatchesNaiveSum(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxNegativeRowAndGELUClampEdge: the max subtracted is the row's
+// own (so an all-negative row far below 0 does not underflow to 0/0), and
+// the rational tanh is used up to |x| = 5, where it exceeds 1 (the kernel's
+// formula: at 4.322 it is ≈ 1.0125), and clamped only beyond.
+func TestSoftmaxNegativeRowAndGELUClampEdge(t *testing.T) {
+	s := Softmax(mk(t, []int{2}, -1000, -1001)).Data()
+	e := math.Exp(-1)
+	if !near(s[0], float32(1/(1+e))) || !near(s[1], float32(e/(1+e))) {
+		t.Fatalf("softmax of a negative row: %v", s)
+	}
+	x := float32(3.5)
+	u := 0.7978845608 * (float64(x) + 0.044715*float64(x)*float64(x)*float64(x))
+	th := u * (27 + u*u) / (27 + 9*u*u)
+	if th <= 1 || u <= 4 || u > 5 {
+		t.Fatalf("test point: u %v tanh %v", u, th)
+	}
+	if g := GELU(mk(t, []int{1}, x)).Data()[0]; !near(g, float32(0.5*float64(x)*(1+th))) {
+		t.Fatalf("gelu(%v) = %v, want %v", x, g, 0.5*float64(x)*(1+th))
+	}
+}
