@@ -107,6 +107,20 @@ func New(opts Options) (*Machine, error) {
 	return m, nil
 }
 
+// committer is implemented by subsystem glue that must make a command's
+// effects durable before its output is returned (the governance journal):
+// it runs after every command, whichever command it was, so a decision made
+// through the Go API between lines is never left unjournaled.
+type committer interface{ commit(c *Ctx) }
+
+func (m *Machine) commit(c *Ctx) {
+	for _, s := range []any{&m.dataflow, &m.sched, &m.gov, &m.agents} {
+		if cm, ok := s.(committer); ok {
+			cm.commit(c)
+		}
+	}
+}
+
 // closer is implemented by subsystem glue that holds resources (files).
 type closer interface{ close() error }
 
@@ -183,6 +197,7 @@ func (m *Machine) Exec(line string) Result {
 		c.Printf("Unknown command: %s", toks[0])
 		c.Println("Type 'help' for available commands")
 	}
+	m.commit(c)
 	beforeCost := buf.Len()
 	m.advanceTo(m.Now().Add(LineCost), c)
 	if c.done && buf.Len() > beforeCost {

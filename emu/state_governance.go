@@ -61,5 +61,8 @@ func (s *govState) flush(c *Ctx) {
 	}
 }
 
+// commit flushes after every command (see committer).
+func (s *govState) commit(c *Ctx) { s.flush(c) }
+
 // Governor returns the machine's governance state (for tests and tools).
 func (m *Machine) Governor() *governance.Governor { return m.gov.g }
