@@ -54,6 +54,21 @@ const KillExitCode = 137
 // Window is the length of a rate and quota window, and the health-check period.
 const Window = clock.Second
 
+// never is the saturated end of time: a check or window end that would lie
+// beyond 2^64−1 ticks saturates there and never falls due (as the
+// scheduler's events do) instead of wrapping to a time always due.
+const never = clock.Ticks(^uint64(0))
+
+// nextWindow is the start of the window after the one holding t, or never
+// when that start lies beyond the end of time.
+func nextWindow(t clock.Ticks) clock.Ticks {
+	n := t/Window + 1
+	if n > never/Window {
+		return never
+	}
+	return n * Window
+}
+
 // Fault is something the fault detector noticed.
 type Fault uint8
 
@@ -363,7 +378,7 @@ func (s *Supervisor) start(now clock.Ticks, a *agent) {
 	s.tele.Active++
 	s.comply(ComplianceEvent{Kind: AgentSpawned, Agent: a.ID, TimeUs: us(now)})
 	if s.tele.Active == 1 && s.nextCheck <= now {
-		s.nextCheck = (now/Window + 1) * Window
+		s.nextCheck = nextWindow(now)
 	}
 }
 
@@ -446,7 +461,7 @@ func (s *Supervisor) fault(now clock.Ticks, a *agent, f Fault) []Event {
 	ev := []Event{s.noteFault(now, a, f)}
 	switch ActionFor(f) {
 	case Throttle:
-		a.throttledUntil = (now/Window + 1) * Window
+		a.throttledUntil = nextWindow(now)
 	case Kill:
 		ev = append(ev, s.kill(now, a)...)
 	case Restart:
@@ -500,6 +515,12 @@ func (s *Supervisor) Exit(now clock.Ticks, id uint32, code int32) ([]Event, erro
 	return append(ev, s.restart(now, a)...), nil
 }
 
+// throttled reports whether a's calls are refused at now: until the end of
+// the window of its throttling fault, for ever if that window is the last.
+func (a *agent) throttled(now clock.Ticks) bool {
+	return now < a.throttledUntil || a.throttledUntil == never
+}
+
 // roll moves a's rate and quota window to the one holding now.
 func (a *agent) roll(now clock.Ticks) {
 	if w := uint64(now / Window); w != a.window {
@@ -527,7 +548,7 @@ func (s *Supervisor) Admit(now clock.Ticks, id uint32) (registered, refused bool
 	s.metrics[id].Syscalls++
 	s.records[id].Ops++
 	s.tele.Syscalls++
-	if now < a.throttledUntil {
+	if a.throttled(now) {
 		return true, true, nil
 	}
 	if s.limits.SyscallRate > 0 && a.winCalls > s.limits.SyscallRate {
@@ -556,7 +577,7 @@ func (s *Supervisor) Complete(now clock.Ticks, id uint32, durUs uint64, ok bool)
 	a.cpuUs += durUs
 	a.winCPU += durUs
 	s.metrics[id].CPUTimeUs += durUs
-	if s.limits.CPUQuotaUs > 0 && a.winCPU > s.limits.CPUQuotaUs && now >= a.throttledUntil {
+	if s.limits.CPUQuotaUs > 0 && a.winCPU > s.limits.CPUQuotaUs && !a.throttled(now) {
 		return s.fault(now, a, FaultCPU)
 	}
 	return nil
@@ -587,7 +608,7 @@ func (s *Supervisor) SetMemory(id uint32, bytes uint64) error {
 // NextCheck is when the next health check is due; ok is false while no
 // agent is supervised (nothing to check).
 func (s *Supervisor) NextCheck() (clock.Ticks, bool) {
-	return s.nextCheck, s.tele.Active > 0
+	return s.nextCheck, s.tele.Active > 0 && s.nextCheck != never
 }
 
 // HealthCheck runs the checks due at or before now, one per simulated
@@ -595,9 +616,9 @@ func (s *Supervisor) NextCheck() (clock.Ticks, bool) {
 // (over the limit → kill), agents in id order.
 func (s *Supervisor) HealthCheck(now clock.Ticks) []Event {
 	var ev []Event
-	for s.tele.Active > 0 && s.nextCheck <= now {
+	for s.tele.Active > 0 && s.nextCheck != never && s.nextCheck <= now {
 		at := s.nextCheck
-		s.nextCheck += Window
+		s.nextCheck = nextWindow(at)
 		for _, id := range s.ids() {
 			a := s.agents[id]
 			if a == nil || !a.Active {
@@ -746,7 +767,7 @@ func (s *Supervisor) Resources(now clock.Ticks, id uint32) (Resources, bool) {
 	if !ok {
 		return Resources{}, false
 	}
-	r := Resources{CPUTimeUs: a.cpuUs, MemoryBytes: a.memory, Syscalls: a.syscalls, Throttled: now < a.throttledUntil}
+	r := Resources{CPUTimeUs: a.cpuUs, MemoryBytes: a.memory, Syscalls: a.syscalls, Throttled: a.throttled(now)}
 	if uint64(now/Window) == a.window {
 		r.Rate = a.winCalls
 	}

@@ -39,3 +39,45 @@ func TestRecentFaultsKeepsNewestTen(t *testing.T) {
 		t.Fatalf("recent faults %v", m.RecentFaults)
 	}
 }
+
+// TestEndOfTime: at the saturated end of the virtual clock the next health
+// check and the end of a throttle window lie beyond 2^64−1 ticks; they must
+// saturate there and never fall due (as the scheduler's events do), not
+// wrap to a small time that is always due (an endless check loop).
+func TestEndOfTime(t *testing.T) {
+	const end = clock.Ticks(^uint64(0))
+	s := newSup(t)
+	if _, err := s.Spawn(end, 1, "late", 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if due, ok := s.NextCheck(); ok {
+		t.Fatalf("a check is due at %d after the end of time", due)
+	}
+	if ev := s.HealthCheck(end); len(ev) != 0 {
+		t.Fatalf("events %+v", ev)
+	}
+	// An agent spawned 40 s before the end is checked up to the last whole
+	// second, restarted by the watchdog once, and then no check is due.
+	s = newSup(t)
+	start := end - 40*clock.Second
+	if _, err := s.Spawn(start, 2, "old", 0, false); err != nil {
+		t.Fatal(err)
+	}
+	ev := run(s, end)
+	if !reflect.DeepEqual(kinds(ev), []asm.EventKind{asm.EvFault, asm.EvRestarting}) {
+		t.Fatalf("events %+v", ev)
+	}
+	if due, ok := s.NextCheck(); ok {
+		t.Fatalf("a check is due at %d after the last second", due)
+	}
+	// A rate fault at the end of time throttles for the rest of time.
+	for range 1001 {
+		s.Admit(end, 2)
+	}
+	if _, refused, ev := s.Admit(end, 2); !refused || len(ev) != 0 {
+		t.Fatalf("throttle window ended at the end of time: refused %v, events %+v", refused, ev)
+	}
+	if r, _ := s.Resources(end, 2); !r.Throttled {
+		t.Fatalf("resources %+v", r)
+	}
+}
