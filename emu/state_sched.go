@@ -104,7 +104,8 @@ func (s *schedState) detOn() bool {
 // runnable operator through m.dataflow.stepOne, with the slice time the
 // server uses as its modelled cost. Misses and overruns print
 // `METRIC deterministic_deadline_miss_count=<n>` / `METRIC det_overrun_count=<n>`
-// in the order they happen.
+// in the order they happen. Like the run outside det mode, it stops early
+// once the command's output reaches the limit (divergence C5).
 func (s *schedState) runDetSlices(m *Machine, c *Ctx, n uint32) {
 	g := s.active()
 	if g == nil {
@@ -114,6 +115,11 @@ func (s *schedState) runDetSlices(m *Machine, c *Ctx, n uint32) {
 	defer func() { s.inRun = false }()
 	L := clock.FromNs(g.SliceNs())
 	for left := uint64(n); left > 0; {
+		if c.Exhausted() {
+			// Divergence C5: a busy det graph prints ~130 bytes a slice.
+			c.Printf("[SISEMU] output limit reached: run stopped after %d of %d steps", uint64(n)-left, n)
+			break
+		}
 		t0 := c.Now()
 		id, used, err := g.Dispatch(t0)
 		if err != nil {
