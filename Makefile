@@ -29,7 +29,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
 
 # Every Fuzz* target of every package gets FUZZTIME of fuzzing; the seed
-# corpora run in `make test` anyway.
+# corpora (f.Add seeds and the kept corpora under <pkg>/testdata/fuzz) run in
+# `make test` anyway. To keep what a fuzz run found interesting, copy
+# $(go env GOCACHE)/fuzz/<module path>/<pkg>/<Target>/ into <pkg>/testdata/fuzz/<Target>/.
 fuzz:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
