@@ -29,6 +29,10 @@ type Options struct {
 	// Logger receives structured logs; nil means none. Logs never reach the
 	// console output.
 	Logger *zap.Logger
+	// Predictions turns on the `[AI] Predicting: …` line before each
+	// command's output (console.md §4.3; off by default, as the reference
+	// decision says).
+	Predictions bool
 	// AuditPath, when set, is the durable governance audit journal (JSON
 	// lines, SHA-256 chained). A machine started on an existing journal
 	// continues its chain.
@@ -47,6 +51,7 @@ type Machine struct {
 	realOrigin clock.Ticks
 
 	metricsOn bool
+	predict   predictor
 
 	// Subsystem glue, each defined in its own state_*.go file. Initialised
 	// in this order; child seeds are drawn in this order.
@@ -191,6 +196,11 @@ func (m *Machine) Exec(line string) Result {
 	c := &Ctx{Name: toks[0], Args: toks[1:], m: m, out: &buf}
 	m.catchUp(c)
 	start := m.Now()
+	if m.opts.Predictions {
+		if l := m.predict.predict(toks[0]); l != "" {
+			c.Println(l)
+		}
+	}
 	if cmd, ok := commands[toks[0]]; ok {
 		cmd.Run(m, c)
 	} else {
@@ -204,6 +214,9 @@ func (m *Machine) Exec(line string) Result {
 		// Events that fell due in the line cost print into this line's
 		// output, but CMD_DONE stays its last line (console.md §5).
 		keepDoneLast(&buf, beforeCost)
+	}
+	if m.opts.Predictions {
+		m.predict.learn(toks[0], buf.String())
 	}
 	m.log.Debug("command", zap.String("line", line), zap.Uint64("start_ticks", uint64(start)),
 		zap.Uint64("end_ticks", uint64(m.Now())), zap.Int("output_bytes", buf.Len()))

@@ -19,6 +19,7 @@ type machineFlags struct {
 	logFile  string
 	logLevel string
 	clock    string
+	predict  bool
 }
 
 func (f *machineFlags) register(fs *flag.FlagSet) {
@@ -26,13 +27,14 @@ func (f *machineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.audit, "audit", "", "durable governance audit journal (JSON lines, hash-chained)")
 	fs.StringVar(&f.logFile, "log", "", "write structured logs (JSON) to this file; none by default")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	fs.BoolVar(&f.predict, "predict", false, "print the kernel's [AI] Predicting line before each command's output")
 	fs.StringVar(&f.clock, "clock", "virtual", "time base: virtual (reproducible), realtime (follows the host's monotonic clock) or hw (the generic timer on arm64)")
 }
 
 // options builds the machine options and the logger; the returned function
 // flushes and closes the log.
 func (f *machineFlags) options() (emu.Options, func(), error) {
-	opts := emu.Options{Seed: f.seed, AuditPath: f.audit}
+	opts := emu.Options{Seed: f.seed, AuditPath: f.audit, Predictions: f.predict}
 	switch f.clock {
 	case "virtual":
 	case "realtime":
