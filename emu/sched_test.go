@@ -337,3 +337,20 @@ func TestOutputLimitStopsARunawayDetStart(t *testing.T) {
 		t.Fatalf("next run: %q", out)
 	}
 }
+
+// TestDetAfterAdvanceToTheEndOfTime: `vclock advance 18446744073709551615`
+// takes the machine clock to where its ns saturate; the next det command
+// brings the idle graph scheduler up to it arithmetically (it used to
+// process ~10^13 events one at a time and never returned).
+func TestDetAfterAdvanceToTheEndOfTime(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	m.Exec("det on 1000000 2000000 0") // at 1 ms: jobs at 1 ms + k·2 ms
+	m.Exec("vclock advance 18446744073709551615")
+	const end = ^uint64(0) - 1 // the last ns an event can fall due at
+	misses := (end - 1_000_000) / 2_000_000
+	want := fmt.Sprintf("[DET] enabled=1 wcet_ns=1000000 misses=0\n[DET] scheduler_deadline_misses=%d\n", misses)
+	if got := m.Exec("det status").Output; got != want {
+		t.Fatalf("det status %q, want %q", got, want)
+	}
+}

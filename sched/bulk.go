@@ -21,11 +21,34 @@ const bulkMinEvents = 4096
 // slice in progress AdvanceIdle is Advance.
 func (s *Scheduler) AdvanceIdle(now clock.Ticks) {
 	T := now.Ns()
-	if s.running >= 0 || T <= s.now || !s.bulkable(T) {
+	if s.running >= 0 || T <= s.now {
 		s.advanceNs(T)
 		return
 	}
-	s.bulk(T)
+	// Near the end of time the arithmetic would saturate: take the gap
+	// arithmetically up to the last time it allows, then the short rest
+	// (at most about max(D, P)/P releases a server) event by event.
+	if lim := s.bulkLimit(); T > lim && lim > s.now && s.bulkable(lim) {
+		s.bulk(lim)
+	}
+	if s.bulkable(T) {
+		s.bulk(T)
+	} else {
+		s.advanceNs(T)
+	}
+}
+
+// bulkLimit is the latest time up to which bulk's arithmetic cannot
+// saturate: T + D and T + P stay below the end of time for every server.
+func (s *Scheduler) bulkLimit() uint64 {
+	var m uint64
+	for i := range s.servers {
+		m = max(m, s.servers[i].d, s.servers[i].p)
+	}
+	if m >= never-1 {
+		return 0
+	}
+	return never - 1 - m
 }
 
 // bulkable reports whether the gap up to T is long enough to be worth the

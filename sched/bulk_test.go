@@ -139,3 +139,30 @@ func TestAdvanceIdleCenturies(t *testing.T) {
 		t.Fatalf("last record %+v", recs[len(recs)-1])
 	}
 }
+
+// TestAdvanceIdleToTheEndOfTime: an idle stretch reaching the end of time
+// (the machine clock's ns saturate there, e.g. after `vclock advance
+// 18446744073709551615`) is computed arithmetically like any other; it
+// used to fall back to one event at a time, ~10^13 events for a 2 ms
+// server. Events whose time saturates never fall due: the last job is
+// released before 2^64-1 ns, its deadline is not.
+func TestAdvanceIdleToTheEndOfTime(t *testing.T) {
+	for _, end := range []clock.Ticks{^clock.Ticks(0), clock.Ticks(never / clock.NsPerTick)} {
+		s := mustNew(t, Options{})
+		s.Admit(0, ms, 2*ms, 0)
+		s.AdvanceIdle(end)
+		st := s.Status()
+		jobs := (never-1)/(2*ms) + 1     // releases at k·2 ms <= 2^64-2
+		misses := (never - 1) / (2 * ms) // deadlines (k+1)·2 ms <= 2^64-2
+		if st.Misses != misses || st.Dropped != jobs-MaxPending || st.Servers[0].Pending != MaxPending {
+			t.Fatalf("end %d: misses %d dropped %d pending %d, want %d %d %d", end, st.Misses, st.Dropped, st.Servers[0].Pending, misses, jobs-MaxPending, MaxPending)
+		}
+		if recs := s.Trace(nil); len(recs) != DefaultTraceCap || recs[len(recs)-1].K != misses-1 {
+			t.Fatalf("last record %+v", recs[len(recs)-1])
+		}
+		s.Advance(end) // nothing left to do
+		if _, ok := s.NextDue(); ok {
+			t.Fatal("an event is due after the end of time")
+		}
+	}
+}
