@@ -354,3 +354,22 @@ func TestDetAfterAdvanceToTheEndOfTime(t *testing.T) {
 		t.Fatalf("det status %q, want %q", got, want)
 	}
 }
+
+// TestDetRejectsDeadlineBeyondPeriod: a relative deadline longer than the
+// period is refused, as SCHED_DEADLINE refuses it (Q <= D <= P). Such a
+// server (D = 10 s, P = 1 ms) was admitted, and the idle scheduler then
+// advanced one event at a time (bulk assumes D <= 4096·P): `det status`
+// after a day of `vclock advance` took minutes, after a year, days.
+func TestDetRejectsDeadlineBeyondPeriod(t *testing.T) {
+	m := MustNew(Options{})
+	m.Exec("graphctl create")
+	if out := m.Exec("det on 500000 1000000 10000000000").Output; out != "METRIC det_admit_reject=1\n[DET] rejected\n" {
+		t.Fatalf("det on: %q", out)
+	}
+	if out := m.Exec("det on 500000 1000000 1000001").Output; out != "METRIC det_admit_reject=1\n[DET] rejected\n" {
+		t.Fatalf("det on D = P + 1: %q", out)
+	}
+	if out := m.Exec("det on 500000 1000000 1000000").Output; out != "METRIC det_admit_ok=1\n[DET] admitted\n" {
+		t.Fatalf("det on D = P: %q", out)
+	}
+}

@@ -128,21 +128,22 @@ func TestSchedulerAdmissionChecks(t *testing.T) {
 		q, p, d uint64
 		want    error
 	}{
-		{0, 100, 100, ErrBadParams}, // wcet 0 (Q9)
-		{101, 100, 0, ErrBadParams}, // wcet > P
-		{60, 100, 50, ErrBadParams}, // wcet > D
-		{10, 0, 0, ErrBadParams},    // period 0
-		{10, 31, 0, ErrBadParams},   // period shorter than a slice
-		{50, 100, 50, nil},          // wcet = D
-		{50, 100, 0, nil},           // D defaults to P
-		{1, 100, 0, ErrSlotsFull},   // slots checked first
+		{0, 100, 100, ErrBadParams},  // wcet 0 (Q9)
+		{101, 100, 0, ErrBadParams},  // wcet > P
+		{60, 100, 50, ErrBadParams},  // wcet > D
+		{10, 100, 101, ErrBadParams}, // D > P (SCHED_DEADLINE: Q <= D <= P)
+		{10, 0, 0, ErrBadParams},     // period 0
+		{10, 31, 0, ErrBadParams},    // period shorter than a slice
+		{50, 100, 50, nil},           // wcet = D
+		{50, 100, 0, nil},            // D defaults to P
+		{1, 100, 0, ErrSlotsFull},    // slots checked first
 	} {
 		_, err := s.Admit(0, c.q, c.p, c.d)
 		if !errors.Is(err, c.want) && !(err == nil && c.want == nil) {
 			t.Errorf("Admit(%d,%d,%d) err=%v want %v", c.q, c.p, c.d, err, c.want)
 		}
 	}
-	if st := s.Status(); st.Rejected != 6 || st.Accepted != 2 || st.UsedPPM != 1_000_000 {
+	if st := s.Status(); st.Rejected != 7 || st.Accepted != 2 || st.UsedPPM != 1_000_000 {
 		t.Fatalf("status %+v", st)
 	}
 }

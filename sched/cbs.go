@@ -32,11 +32,13 @@ var (
 	// ErrSlotsFull reports an admission rejected because every slot is taken.
 	ErrSlotsFull = errors.New("sched: no free server slot")
 	// ErrBadParams reports an admission rejected because wcet is 0 or larger
-	// than min(D, P) (the reference reading of sched.md Q9), or because the
-	// period is shorter than a slice: such a server gets at most one slice
-	// per slice length, so it can never keep up with its releases
-	// (SCHED_DEADLINE likewise refuses periods below 100 µs).
-	ErrBadParams = errors.New("sched: wcet must be in 1..min(deadline, period) and the period at least a slice")
+	// than min(D, P) (the reference reading of sched.md Q9), because the
+	// deadline is longer than the period (SCHED_DEADLINE requires
+	// Q <= D <= P; §4.2's wake-up rule knows D = P and D < P only), or
+	// because the period is shorter than a slice: such a server gets at
+	// most one slice per slice length, so it can never keep up with its
+	// releases (SCHED_DEADLINE likewise refuses periods below 100 µs).
+	ErrBadParams = errors.New("sched: need 0 < wcet <= deadline <= period and the period at least a slice")
 	// ErrOverBound reports an admission rejected by the utilisation bound.
 	ErrOverBound = errors.New("sched: utilisation bound exceeded")
 	// ErrNoServer reports a server id that does not exist.
@@ -326,7 +328,7 @@ func (s *Scheduler) NowNs() uint64 { return s.now }
 
 // Admit runs admission for a server with runtime Q = wcetNs, period P and
 // relative deadline D (D = P when deadlineNs is 0) at time now. The order of
-// the checks is slots, parameters (0 < Q <= min(D, P), P >= the slice
+// the checks is slots, parameters (0 < Q <= D <= P, P >= the slice
 // length), utilisation; a rejection charges nothing
 // and counts in Rejected. An admitted server gets the next id (its index),
 // deterministic mode turns on, and its first job is released at now.
@@ -351,7 +353,7 @@ func (s *Scheduler) AdmitWithDemands(now clock.Ticks, wcetNs, periodNs, deadline
 	case s.adm.Slots > 0 && s.adm.Servers >= s.adm.Slots:
 		s.adm.Rejected++
 		return -1, fmt.Errorf("%w: %d of %d used", ErrSlotsFull, s.adm.Servers, s.adm.Slots)
-	case wcetNs == 0 || wcetNs > min(d, periodNs) || periodNs < s.opts.SliceNs:
+	case wcetNs == 0 || wcetNs > d || d > periodNs || periodNs < s.opts.SliceNs:
 		s.adm.Rejected++
 		return -1, fmt.Errorf("%w: wcet %d ns, deadline %d ns, period %d ns, slice %d ns", ErrBadParams, wcetNs, d, periodNs, s.opts.SliceNs)
 	case !s.adm.Admit(util):
