@@ -52,8 +52,7 @@ type predState struct {
 
 	features [len(predFeatures)]bool
 
-	transformerOn     bool
-	transformerResets uint64
+	transformerOn bool
 }
 
 func newPredState() predState {
@@ -114,11 +113,7 @@ func runSchedctl(m *Machine, c *Ctx) {
 			p.transformerOn = false
 			c.Println("Transformer scheduler: DISABLED")
 		case "reset":
-			p.transformerResets++
 			c.Println("Transformer scheduler: RESET")
-		case "stats":
-			c.Printf("Transformer scheduler: %s", onOff(p.transformerOn, "ENABLED", "DISABLED"))
-			c.Printf("  Resets: %d", p.transformerResets)
 		default:
 			c.Println(schedctlTransUsage)
 		}
