@@ -62,7 +62,14 @@ func newClock(c counter) *Clock {
 // Now returns the counter's ticks since New (in Frequency units), never
 // less than the previous reading.
 func (k *Clock) Now() clock.Ticks {
-	raw := k.c.read() - k.origin
+	v := k.c.read()
+	if v < k.origin {
+		// Stepped back below the origin: a regression too (the
+		// difference would wrap to the end of time).
+		k.regressions.Add(1)
+		return clock.Ticks(k.last.Load())
+	}
+	raw := v - k.origin
 	for {
 		prev := k.last.Load()
 		if raw < prev {

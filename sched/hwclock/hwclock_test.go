@@ -130,3 +130,24 @@ func TestConcurrentReadsNeverGoBack(t *testing.T) {
 		t.Fatal(e)
 	}
 }
+
+// TestRegressionBelowOrigin: a counter that steps back below its value at
+// New is held like any other regression. The difference from the origin
+// used to wrap to ~2^64, so the clock jumped to the end of time and stayed
+// there.
+func TestRegressionBelowOrigin(t *testing.T) {
+	k := newClock(&fake{vals: []uint64{100, 90, 105, 95, 120}, freq: 1000})
+	var got []clock.Ticks
+	for range 4 {
+		got = append(got, k.Now())
+	}
+	want := []clock.Ticks{0, 5, 5, 20}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("readings %v, want %v", got, want)
+		}
+	}
+	if k.Regressions() != 2 {
+		t.Fatalf("regressions %d, want 2", k.Regressions())
+	}
+}
