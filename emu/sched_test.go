@@ -263,6 +263,8 @@ func FuzzDetScript(f *testing.F) {
 		"graphctl create;det on 1000000 4000000 0;graphctl start 10;det trace",
 		"graphctl create;det on 1 2 1;det demand 0 99999999;graphctl start 50;vclock advance 1000000000;det status",
 		"vclock advance 18446744073709551615;graphctl create;det on 5 10 0;graphctl start 4",
+		"graphctl create;det on 1000000 2000000 0;vclock advance 18446744073709551615;det status;graphctl start 3",
+		"graphctl create;det on 500000 1000000 10000000000;vclock advance 100000000000000;det servers",
 		"graphctl create;graphctl add-channel 1;graphctl add-operator 1 --in none --out 0;det on 500000 1000000 0;graphctl start 20;det off;det servers",
 	} {
 		f.Add(s)
