@@ -40,7 +40,7 @@ FILE - is standard input) under CBS/EDF, slice by slice, and prints a summary.
                  file's until_ns, else the last admission plus ten longest periods)
   --json OUT     write the trace (jobs, segments, releases, counters) as JSON
   --svg OUT      write a Gantt chart: one row per task, execution, releases,
-                 deadlines and misses marked
+                 deadlines and misses marked (horizons up to 20,000 slices)
   --clock hw     pace the slices in real time against the hardware timer
                  (CNTVCT_EL0 on linux/arm64, the host monotonic clock elsewhere)
                  and report the measured release jitter; the schedule is the same
@@ -139,6 +139,11 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%s: %v", path, err)
 	}
+	if svgOut != "" && sim.Slices() > maxChartSlices {
+		// Building the chart holds every shape in memory: at the job and
+		// slice limits that is gigabytes, for a picture nobody can read.
+		return fail("--svg: a chart of %d slices is too large to read (at most %d); shorten --until or write --json only", sim.Slices(), maxChartSlices)
+	}
 	var hw *hwReport
 	if clk == "hw" {
 		hw = runRealTime(sim)
@@ -166,6 +171,9 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// maxChartSlices bounds the horizon of a Gantt chart.
+const maxChartSlices = 20_000
 
 func printSummary(w io.Writer, ts taskset.TaskSet, r taskset.Result, clk string) {
 	fmt.Fprintf(w, "sisemu sched simulate: %d tasks, slice %d ns, until %d ns (%d slices), clock %s\n",

@@ -79,6 +79,7 @@ func TestSchedSimulateErrors(t *testing.T) {
 		{[]string{"sched", "simulate", "--taskset", "../../examples/taskset.json", "--until", "7 days"}, "bad duration"},
 		{[]string{"sched", "simulate", "--taskset", "../../examples/taskset.json", "--until", "0"}, "--until must be > 0"},
 		{[]string{"sched", "simulate", "--taskset", "../../examples/taskset.json", "--svg", "x.png"}, "must end in .svg"},
+		{[]string{"sched", "simulate", "--taskset", "../../examples/taskset.json", "--until", "100s", "--svg", "x.svg"}, "--svg: a chart of 100000 slices is too large to read (at most 20000)"},
 		{[]string{"sched", "simulate", "--taskset", "/nonexistent/ts.json"}, "no such file"},
 		{[]string{"sched", "simulate", "--taskset", "simulate.go"}, "taskset: invalid"},
 		{[]string{"sched", "simulate", "--taskset", "../../examples/taskset.json", "extra"}, "unexpected argument"},

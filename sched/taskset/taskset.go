@@ -394,3 +394,6 @@ func Run(ts TaskSet, untilNs uint64) (Result, error) {
 	}
 	return m.Result(), nil
 }
+
+// Slices returns how many slices the simulation runs.
+func (m *Sim) Slices() uint64 { return m.n }
