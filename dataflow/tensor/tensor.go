@@ -180,12 +180,26 @@ func MatMul(a, b *Tensor) (*Tensor, error) {
 		}
 		return out, nil
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: m, Cols: k, Stride: k, Data: a.data},
-		blas32.General{Rows: k, Cols: n, Stride: n, Data: b.data},
-		0, blas32.General{Rows: m, Cols: n, Stride: n, Data: out.data})
+	// gonum computes products of 4 or more 64×64 output blocks on worker
+	// goroutines. Handing it one output tile at a time keeps every call on
+	// its serial path, so the subsystem starts no goroutine; each element
+	// is still the same sum over k in the same order, bit for bit.
+	for i0 := 0; i0 < m; i0 += gemmTile {
+		li := min(gemmTile, m-i0)
+		for j0 := 0; j0 < n; j0 += gemmTile {
+			lj := min(gemmTile, n-j0)
+			blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+				blas32.General{Rows: li, Cols: k, Stride: k, Data: a.data[i0*k:]},
+				blas32.General{Rows: k, Cols: lj, Stride: n, Data: b.data[j0:]},
+				0, blas32.General{Rows: li, Cols: lj, Stride: n, Data: out.data[i0*n+j0:]})
+		}
+	}
 	return out, nil
 }
+
+// gemmTile is gonum's block size: one tile is one block, below its
+// threshold for going parallel.
+const gemmTile = 64
 
 // finite reports whether no element is NaN or ±Inf.
 func finite(d []float32) bool {

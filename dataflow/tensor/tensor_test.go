@@ -4,6 +4,9 @@ import (
 	"errors"
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 func mk(t *testing.T, shape []int, data ...float32) *Tensor {
@@ -280,5 +283,41 @@ func TestSoftmaxNegativeRowAndGELUClampEdge(t *testing.T) {
 	}
 	if g := GELU(mk(t, []int{1}, x)).Data()[0]; !near(g, float32(0.5*float64(x)*(1+th))) {
 		t.Fatalf("gelu(%v) = %v, want %v", x, g, 0.5*float64(x)*(1+th))
+	}
+}
+
+// TestMatMulTiledEqualsWholeGemm: a product big enough for gonum to go
+// parallel (here 3×4 output blocks, ragged edges) is computed tile by tile
+// on gonum's serial path; the result equals one whole Gemm call and the
+// naive in-order sum, bit for bit.
+func TestMatMulTiledEqualsWholeGemm(t *testing.T) {
+	const m, k, n = 150, 97, 200
+	ad, bd := make([]float32, m*k), make([]float32, k*n)
+	for i := range ad {
+		ad[i] = float32(math.Sin(float64(i)*0.37)) * 7
+	}
+	for i := range bd {
+		bd[i] = float32(math.Cos(float64(i)*1.3)) / 5
+	}
+	c, err := MatMul(mk(t, []int{m, k}, ad...), mk(t, []int{k, n}, bd...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := make([]float32, m*n)
+	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+		blas32.General{Rows: m, Cols: k, Stride: k, Data: ad},
+		blas32.General{Rows: k, Cols: n, Stride: n, Data: bd},
+		0, blas32.General{Rows: m, Cols: n, Stride: n, Data: whole})
+	for i := range m {
+		for j := range n {
+			var s float32
+			for l := range k {
+				s += float32(ad[i*k+l] * bd[l*n+j])
+			}
+			g := c.Data()[i*n+j]
+			if math.Float32bits(g) != math.Float32bits(whole[i*n+j]) || math.Float32bits(g) != math.Float32bits(s) {
+				t.Fatalf("c[%d,%d] = %v, whole Gemm %v, naive %v", i, j, g, whole[i*n+j], s)
+			}
+		}
 	}
 }
