@@ -401,13 +401,19 @@ func protocolStatus(m *Machine, c *Ctx) {
 // agentID parses `<agent_id>` (decimal u32). It prints the usage line when
 // missing and `Error: Invalid agent ID` when not a number.
 func agentID(c *Ctx, sub string, args []string) (uint32, bool) {
+	return parseAgentID(c, "Usage: agentsys "+sub+" <agent_id>", "Error: Invalid agent ID", args)
+}
+
+// parseAgentID parses `<agent_id>` (decimal u32), printing usage when it is
+// missing and invalid when it is not a number; the screens differ in both.
+func parseAgentID(c *Ctx, usage, invalid string, args []string) (uint32, bool) {
 	if len(args) == 0 {
-		c.Printf("Usage: agentsys %s <agent_id>", sub)
+		c.Println(usage)
 		return 0, false
 	}
 	v, err := strconv.ParseUint(args[0], 10, 32)
 	if err != nil {
-		c.Println("Error: Invalid agent ID")
+		c.Println(invalid)
 		return 0, false
 	}
 	return uint32(v), true
@@ -764,17 +770,12 @@ func depgraphScreen(m *Machine) []string {
 
 // runInfo is `asminfo <id>` / `agentsys info <id>`.
 func runInfo(m *Machine, c *Ctx, name string, args []string) {
-	if len(args) == 0 {
-		c.Printf("Usage: %s <agent_id>", name)
-		return
-	}
-	id, err := strconv.ParseUint(args[0], 10, 32)
-	if err != nil {
-		c.Println("Invalid agent ID")
+	id, ok := parseAgentID(c, "Usage: "+name+" <agent_id>", "Invalid agent ID", args)
+	if !ok {
 		return
 	}
 	c.Lines("", "=== Agent Information ===", "")
-	a, found := m.agents.sys.ASM().Agent(uint32(id))
+	a, found := m.agents.sys.ASM().Agent(id)
 	if !found {
 		c.Lines("Agent not found", "")
 		return
@@ -786,7 +787,7 @@ func runInfo(m *Machine, c *Ctx, name string, args []string) {
 	if a.AutoRestart {
 		auto = "Enabled"
 	}
-	c.Lines(label("Agent ID:", 18, u(id)),
+	c.Lines(label("Agent ID:", 18, u(uint64(id))),
 		label("PID:", 18, u(uint64(a.PID))),
 		label("Name:", 18, a.Name),
 		label("Active:", 18, active),
@@ -799,17 +800,12 @@ func runInfo(m *Machine, c *Ctx, name string, args []string) {
 
 // runPolicy is `asmpolicy <id>` / `agentsys policy <id>`.
 func runPolicy(m *Machine, c *Ctx, name string, args []string) {
-	if len(args) == 0 {
-		c.Printf("Usage: %s <agent_id>", name)
-		return
-	}
-	id, err := strconv.ParseUint(args[0], 10, 32)
-	if err != nil {
-		c.Println("Invalid agent ID")
+	id, ok := parseAgentID(c, "Usage: "+name+" <agent_id>", "Invalid agent ID", args)
+	if !ok {
 		return
 	}
 	c.Lines("", "=== Agent Policy ===", "")
-	p, found := m.agents.sys.ASM().Policy(uint32(id))
+	p, found := m.agents.sys.ASM().Policy(id)
 	if !found {
 		c.Printf("No policy found for agent %d", id)
 		c.Println("")
@@ -819,7 +815,7 @@ func runPolicy(m *Machine, c *Ctx, name string, args []string) {
 	if p.AutoRestart {
 		auto = "Enabled"
 	}
-	c.Lines(label("Agent ID:", 18, u(id)),
+	c.Lines(label("Agent ID:", 18, u(uint64(id))),
 		label("Capabilities:", 18, strconv.Itoa(p.Caps.Count())),
 		label("Auto-restart:", 18, auto),
 		label("Max restarts:", 18, u(uint64(p.MaxRestarts))),

@@ -1,14 +1,9 @@
 package console
 
 import (
-	"bufio"
-	"bytes"
-	"io"
 	"os"
 	"os/exec"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/sisemu/sisemu/emu"
 )
@@ -49,32 +44,5 @@ func BenchmarkRoundTripProcess(b *testing.B) {
 	}
 	defer cmd.Wait()
 	defer in.Close()
-	rd := bufio.NewReaderSize(outPipe, 1<<16)
-	prompt := []byte(Prompt)
-	readPrompts := func(n int) {
-		var got []byte
-		for c := 0; c < n; {
-			bt, err := rd.ReadByte()
-			if err != nil {
-				b.Fatal(err)
-			}
-			got = append(got, bt)
-			if bytes.HasSuffix(got, prompt) {
-				c++
-			}
-		}
-	}
-	readPrompts(1) // boot
-	var lat []time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		io.WriteString(in, "help\r\n")
-		readPrompts(2)
-		lat = append(lat, time.Since(t0))
-	}
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	}
+	measureRoundTrips(b, in, outPipe)
 }
